@@ -1,0 +1,77 @@
+import os
+import sys
+
+from snakemake.utils import validate
+
+# The streetseg library sits beside this workflow; the DAG is built with its functions.
+# Jobs import it through scripts/_paths.py.
+sys.path.insert(0, workflow.basedir)
+
+from streetseg.demo import demo_sample_ids
+from streetseg.samples import load_samples
+from streetseg.splits import assign_splits
+from streetseg.tfrecords import shard_names
+
+validate(config, schema="../schemas/config.schema.yaml")
+
+samples = load_samples(config)
+validate(samples, schema="../schemas/samples.schema.yaml")
+
+# The split is a pure function of the sample ids and the seed, so it is known when the DAG is
+# built; the splits rule writes the same assignment to results/splits/ for people and tools.
+SPLITS = assign_splits(
+    list(samples.index),
+    test_fraction=config["split"]["test_fraction"],
+    val_fraction=config["split"]["val_fraction"],
+    seed=config["split"]["seed"],
+    explicit=samples["split"].to_dict(),
+)
+
+
+wildcard_constraints:
+    sample=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+    split=r"train|val|test",
+
+
+def shard_files(split):
+    """The shard paths of one split (pass "{split}" to get a wildcard pattern)."""
+    count = config["tfrecords"]["num_shards"]
+    return [f"results/tfrecords/{name}" for name in shard_names(split, count)]
+
+
+def demo_files(extension):
+    """The demo scenes' images ("jpg") or annotations ("xml")."""
+    directory = config["data"]["demo_dir"]
+    ids = demo_sample_ids(config["demo"]["n_scenes"])
+    return [f"{directory}/{sample}.{extension}" for sample in ids]
+
+
+def output_folder(wildcards, output):
+    """The folder of a rule's first output, for rules that write many files into one place."""
+    return os.path.dirname(output[0])
+
+
+def mask_inputs(wildcards):
+    """The annotation file and the image of one sample."""
+    row = samples.loc[wildcards.sample]
+    return {"annotation": row["annotation"], "image": row["image"]}
+
+
+def split_masks(wildcards):
+    """The masks of every sample in a split, in sorted sample order."""
+    return [f"results/masks/{sample}.png" for sample in SPLITS[wildcards.split]]
+
+
+def split_images(wildcards):
+    """The images of every sample in a split, in sorted sample order."""
+    return [samples.loc[sample, "image"] for sample in SPLITS[wildcards.split]]
+
+
+def final_targets(wildcards):
+    """Predictions and panels for the test split, the metrics tables and the plots."""
+    return [
+        *rules.predict.output.masks,
+        *rules.predict.output.panels,
+        *rules.evaluate.output,
+        *rules.plots.output,
+    ]

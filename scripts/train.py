@@ -1,0 +1,25 @@
+"""Snakemake adapter: train the U-Net (streetseg.train)."""
+
+import _paths  # noqa: F401  (puts the streetseg package on sys.path)
+from streetseg.io import log_to
+
+log_to(snakemake.log[0])
+
+from streetseg.train import train_model
+
+options = snakemake.params.train
+train_model(
+    train_shards=list(snakemake.input.train),
+    val_shards=list(snakemake.input.val),
+    model_path=snakemake.output.model,
+    history_path=snakemake.output.history,
+    num_classes=snakemake.params.num_classes,
+    image_size=tuple(options["image_size"]),
+    epochs=options["epochs"],
+    batch_size=options["batch_size"],
+    learning_rate=options["learning_rate"],
+    model_options=options["model"],
+    augment=options["augment"],
+    seed=options["seed"],
+    threads=snakemake.threads,
+)

@@ -1,0 +1,55 @@
+"""Small file helpers shared by every stage: atomic writes and log redirection."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path):
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds.
+
+    Writers never leave a half-written output behind: an error or an interruption removes the
+    temporary file and leaves ``path`` untouched.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(temporary)
+
+
+def write_bytes_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as temporary:
+        Path(temporary).write_bytes(data)
+
+
+def write_text_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def log_to(path: str | Path) -> None:
+    """Send this process's stdout and stderr, including native libraries' output, to a log.
+
+    Snakemake scripts call this first so that TensorFlow's C++ messages, Python tracebacks and
+    progress lines all end up in the rule's ``log:`` file.
+    """
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    log_file = open(path, "w", buffering=1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(log_file.fileno(), 1)
+    os.dup2(log_file.fileno(), 2)
+    sys.stdout = log_file
+    sys.stderr = log_file

@@ -1,0 +1,59 @@
+"""The U-Net: small builder functions composing a functional Keras model."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+
+def conv_block(x, filters: int, batch_norm: bool, dropout_rate: float = 0.0, name: str = ""):
+    """Two 3x3 convolutions, each followed by optional batch norm and ReLU."""
+    for index in (1, 2):
+        x = layers.Conv2D(
+            filters, 3, padding="same", use_bias=not batch_norm, name=f"{name}_conv{index}"
+        )(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name=f"{name}_bn{index}")(x)
+        x = layers.Activation("relu", name=f"{name}_relu{index}")(x)
+    if dropout_rate > 0:
+        x = layers.Dropout(dropout_rate, name=f"{name}_dropout")(x)
+    return x
+
+
+def build_unet(
+    image_size: tuple[int, int],
+    num_classes: int,
+    depth: int = 4,
+    base_filters: int = 16,
+    dropout_rate: float = 0.1,
+    batch_norm: bool = True,
+) -> keras.Model:
+    """A U-Net taking float RGB in [0, 255] and returning per-pixel class probabilities.
+
+    ``depth`` counts the down-sampling steps, so both sides of ``image_size`` must be
+    divisible by ``2 ** depth``. Filters double at each level from ``base_filters``.
+    """
+    height, width = (int(side) for side in image_size)
+    step = 2**depth
+    if height % step or width % step:
+        raise ValueError(
+            f"image_size {height}x{width} must be divisible by 2**depth = {step} (depth={depth})"
+        )
+    inputs = keras.Input(shape=(height, width, 3), name="image")
+    x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
+    skips = []
+    for level in range(depth):
+        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}")
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"down{level}_pool")(x)
+    x = conv_block(x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck")
+    for level in reversed(range(depth)):
+        filters = base_filters * 2**level
+        x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same", name=f"up{level}_tconv")(x)
+        x = layers.Concatenate(name=f"up{level}_concat")([x, skips[level]])
+        x = conv_block(x, filters, batch_norm, name=f"up{level}")
+    # The softmax is kept in float32 so that mixed precision cannot underflow probabilities.
+    outputs = layers.Conv2D(
+        num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
+    )(x)
+    return keras.Model(inputs, outputs, name="unet")

@@ -1,0 +1,1 @@
+"""The synthetic street scenes behind the demo stage (see streetseg.demo)."""

@@ -1,0 +1,139 @@
+"""The shard stage: pack a split's images and masks into TFRecord shards.
+
+Each record is a ``tf.train.Example`` holding the encoded image bytes, the mask PNG bytes,
+height, width, sample id and image format; the mask is
+stored as a greyscale PNG of class ids. Samples are dealt to shards round-robin in sorted
+id order, so the same inputs always give byte-identical shards.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from streetseg.images import DEFAULT_MAX_PIXELS, encoded_image
+from streetseg.io import atomic_path
+from streetseg.masks import read_mask
+
+SHARD_NAME = re.compile(r"^(?P<split>\w+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.tfrecord$")
+
+
+def shard_names(split: str, count: int) -> list[str]:
+    """File names of a split's shards: ``{split}-{index:05d}-of-{count:05d}.tfrecord``."""
+    return [f"{split}-{index:05d}-of-{count:05d}.tfrecord" for index in range(count)]
+
+
+def deal_to_shards(sample_ids: list[str], count: int) -> list[list[str]]:
+    """Deal sorted sample ids to ``count`` shards round-robin, balancing their sizes."""
+    ordered = sorted(sample_ids)
+    return [ordered[index::count] for index in range(count)]
+
+
+def encode_ids(mask: np.ndarray) -> bytes:
+    """Class ids as an 8-bit greyscale PNG.
+
+    TensorFlow's PNG decoder turns palette PNGs into colours, so records hold the ids without
+    the palette; decoding them gives the ids back exactly.
+    """
+    buffer = io.BytesIO()
+    Image.fromarray(mask.astype(np.uint8), mode="L").save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
+
+
+def _bytes_feature(tf, value: bytes):
+    return tf.train.Feature(bytes_list=tf.train.BytesList(value=[value]))
+
+
+def _int_feature(tf, value: int):
+    return tf.train.Feature(int64_list=tf.train.Int64List(value=[value]))
+
+
+def serialize_sample(sample_id: str, image_path, mask_path, max_pixels=DEFAULT_MAX_PIXELS) -> bytes:
+    """One serialised ``tf.train.Example``; the mask must have the image's upright size."""
+    import tensorflow as tf
+
+    image_bytes, image_format, height, width = encoded_image(image_path, max_pixels)
+    mask = read_mask(mask_path)
+    if mask.shape != (height, width):
+        raise ValueError(
+            f"{mask_path}: mask is {mask.shape[1]}x{mask.shape[0]} but image {image_path} "
+            f"is {width}x{height}"
+        )
+    features = {
+        "image/encoded": _bytes_feature(tf, image_bytes),
+        "image/format": _bytes_feature(tf, image_format.encode()),
+        "image/height": _int_feature(tf, height),
+        "image/width": _int_feature(tf, width),
+        "mask/encoded": _bytes_feature(tf, encode_ids(mask)),
+        "sample_id": _bytes_feature(tf, sample_id.encode()),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
+
+
+def write_shards(
+    samples: dict[str, tuple[str, str]],
+    shard_paths: list[str],
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    log=print,
+) -> dict[str, int]:
+    """Write {sample: (image_path, mask_path)} into the given shard files.
+
+    Returns the number of records per shard. Each shard is written atomically.
+    """
+    import tensorflow as tf
+
+    groups = deal_to_shards(list(samples), len(shard_paths))
+    counts = {}
+    done = 0
+    for shard_path, group in zip(shard_paths, groups):
+        with atomic_path(shard_path) as temporary:
+            with tf.io.TFRecordWriter(temporary) as writer:
+                for sample in group:
+                    image_path, mask_path = samples[sample]
+                    writer.write(serialize_sample(sample, image_path, mask_path, max_pixels))
+        counts[str(shard_path)] = len(group)
+        done += len(group)
+        log(f"wrote {shard_path}: {len(group)} records ({done}/{len(samples)} samples)")
+    return counts
+
+
+def count_records(shard_paths: list[str]) -> int:
+    """Number of records in a list of shards."""
+    import tensorflow as tf
+
+    return int(sum(1 for _ in tf.data.TFRecordDataset(list(shard_paths))))
+
+
+def read_records(shard_paths: list[str]) -> list[dict]:
+    """Decode every record of the shards into plain Python values (for tests and tools)."""
+    import tensorflow as tf
+
+    records = []
+    for raw in tf.data.TFRecordDataset(list(shard_paths)):
+        example = tf.train.Example.FromString(raw.numpy())
+        feature = example.features.feature
+        records.append(
+            {
+                "sample_id": feature["sample_id"].bytes_list.value[0].decode(),
+                "image": feature["image/encoded"].bytes_list.value[0],
+                "format": feature["image/format"].bytes_list.value[0].decode(),
+                "height": int(feature["image/height"].int64_list.value[0]),
+                "width": int(feature["image/width"].int64_list.value[0]),
+                "mask": feature["mask/encoded"].bytes_list.value[0],
+            }
+        )
+    return records
+
+
+def split_of_shard(path: str) -> str:
+    """The split a shard file belongs to, from its name."""
+    match = SHARD_NAME.match(Path(path).name)
+    if match is None:
+        raise ValueError(f"{path}: not a shard name like train-00000-of-00004.tfrecord")
+    return match.group("split")
+
+

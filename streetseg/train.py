@@ -1,0 +1,152 @@
+"""The train stage: fit the U-Net on the train shards, select on val, save model and history."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import keras
+import pandas as pd
+import tensorflow as tf
+
+from streetseg.classes import IGNORE_LABEL
+from streetseg.dataset import load_dataset
+from streetseg.io import atomic_path
+from streetseg.model import build_unet
+from streetseg.tfrecords import count_records
+
+HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
+
+
+def configure_tensorflow(threads: int | None, seed: int) -> None:
+    """Seed every generator and size TensorFlow's thread pools to the job's threads."""
+    if threads:
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+        tf.config.threading.set_inter_op_parallelism_threads(max(1, min(2, int(threads))))
+    keras.utils.set_random_seed(seed)
+
+
+def mean_iou_metric(num_classes: int):
+    """Keras' dataset-level mean IoU: a confusion matrix accumulated over the whole epoch.
+
+    Classes absent from both truth and prediction are left out of the mean, and pixels
+    labelled 255 are ignored.
+    """
+    return keras.metrics.MeanIoU(
+        num_classes=num_classes, name="miou", ignore_class=IGNORE_LABEL, sparse_y_pred=False
+    )
+
+
+def compile_model(model, num_classes: int, learning_rate: float):
+    """Adam, sparse categorical cross-entropy that skips ignored pixels, and mean IoU."""
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate),
+        loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=IGNORE_LABEL),
+        metrics=[mean_iou_metric(num_classes)],
+    )
+    return model
+
+
+def train_model(
+    train_shards: list[str],
+    val_shards: list[str],
+    model_path: str,
+    history_path: str,
+    num_classes: int,
+    image_size: tuple[int, int],
+    epochs: int,
+    batch_size: int,
+    learning_rate: float,
+    model_options: dict,
+    augment: dict | None,
+    seed: int = 0,
+    threads: int | None = None,
+    log=print,
+) -> pd.DataFrame:
+    """Train a U-Net and write ``model_path`` (best epoch by val mIoU) and ``history_path``.
+
+    Without validation data the last epoch's model is kept. The test split never enters this
+    function: only train and val shards are passed in.
+    """
+    configure_tensorflow(threads, seed)
+    log(f"TensorFlow {tf.__version__}, devices: {[d.name for d in tf.config.list_logical_devices()]}")
+    n_train, n_val = count_records(train_shards), count_records(val_shards) if val_shards else 0
+    if n_train == 0:
+        raise ValueError("the train split is empty: no records in " + ", ".join(train_shards))
+    log(f"training on {n_train} images, validating on {n_val}, {epochs} epochs")
+    # The train set repeats with a known number of steps per epoch, so every epoch sees each
+    # image once and Keras never runs out of data mid-epoch.
+    train_data = load_dataset(
+        train_shards, image_size, batch_size, augment, shuffle=True, seed=seed, repeat=True
+    )
+    steps_per_epoch = math.ceil(n_train / batch_size)
+    val_data = load_dataset(val_shards, image_size, batch_size) if n_val else None
+    model = build_unet(image_size, num_classes, **model_options)
+    compile_model(model, num_classes, learning_rate)
+    log(f"model: {model.count_params():,} parameters")
+
+    workdir = Path(tempfile.mkdtemp(prefix=".train-", dir=Path(model_path).parent))
+    best_path = workdir / "best.keras"
+    callbacks = [EpochProgress(epochs, n_train, log)]
+    if val_data is not None:
+        callbacks.append(
+            keras.callbacks.ModelCheckpoint(
+                best_path, monitor="val_miou", mode="max", save_best_only=True
+            )
+        )
+    try:
+        history = model.fit(
+            train_data,
+            validation_data=val_data,
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=callbacks,
+            shuffle=False,
+            verbose=0,
+        )
+        if not best_path.exists():
+            model.save(best_path)
+        with atomic_path(model_path) as temporary:
+            shutil.copyfile(best_path, temporary)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    table = history_table(history.history)
+    with atomic_path(history_path) as temporary:
+        table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
+    return table
+
+
+def history_table(history: dict) -> pd.DataFrame:
+    """One row per epoch with loss, mIoU and their val_* twins (NaN without validation)."""
+    table = pd.DataFrame(history)
+    for column in HISTORY_COLUMNS[1:]:
+        if column not in table:
+            table[column] = math.nan
+    table.insert(0, "epoch", range(1, len(table) + 1))
+    extra = [c for c in table.columns if c not in HISTORY_COLUMNS]
+    return table[HISTORY_COLUMNS + extra]
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """A progress line per epoch, with elapsed time, throughput and the epoch's metrics."""
+
+    def __init__(self, epochs: int, n_train: int, log):
+        super().__init__()
+        self.epochs, self.n_train, self.log = epochs, n_train, log
+        self.started = time.perf_counter()
+        self.epoch_started = self.started
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        seconds = time.perf_counter() - self.epoch_started
+        figures = " ".join(f"{k}={v:.4f}" for k, v in sorted((logs or {}).items()))
+        self.log(
+            f"epoch {epoch + 1}/{self.epochs} {seconds:.1f}s "
+            f"({self.n_train / max(seconds, 1e-9):.1f} img/s, total "
+            f"{time.perf_counter() - self.started:.0f}s) {figures}"
+        )

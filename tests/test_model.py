@@ -1,0 +1,31 @@
+"""The U-Net and the training metric."""
+
+import numpy as np
+import pytest
+
+from streetseg.model import build_unet
+from streetseg.train import mean_iou_metric
+
+
+def test_unet_outputs_per_pixel_probabilities_of_every_class():
+    model = build_unet((32, 48), num_classes=8, depth=3, base_filters=4)
+    output = model.predict(np.zeros((2, 32, 48, 3), np.float32), verbose=0)
+    assert output.shape == (2, 32, 48, 8)
+    np.testing.assert_allclose(output.sum(axis=-1), 1.0, atol=1e-4)
+
+
+def test_image_size_must_fit_the_depth():
+    with pytest.raises(ValueError, match="divisible by 2\\*\\*depth = 16"):
+        build_unet((40, 48), num_classes=3, depth=4)
+
+
+def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ignored():
+    # Truth [0, 0, 1, 255] against predictions [0, 1, 1, 2]: the ignored pixel does not count,
+    # class 2 never appears in truth or (non-ignored) prediction, so IoU(0) = 1/2, IoU(1) = 1/2
+    # and the mean is 0.5 over two classes, not 1/3 over three.
+    metric = mean_iou_metric(3)
+    truth = np.array([[0, 0, 1, 255]])
+    prediction = np.eye(3)[[[0, 1, 1, 2]]].astype(np.float32)
+    metric.update_state(truth[:, :2], prediction[:, :2])
+    metric.update_state(truth[:, 2:], prediction[:, 2:])
+    assert float(metric.result()) == pytest.approx(0.5)
