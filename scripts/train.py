@@ -20,6 +20,8 @@ train_model(
     learning_rate=options["learning_rate"],
     model_options=options["model"],
     augment=options["augment"],
+    schedule=options["schedule"],
+    warmup_epochs=options["warmup_epochs"],
     seed=options["seed"],
     threads=snakemake.threads,
 )

@@ -40,7 +40,22 @@ def mean_iou_metric(num_classes: int):
     )
 
 
-def compile_model(model, num_classes: int, learning_rate: float):
+def learning_rate_schedule(
+    learning_rate: float, schedule: str, total_steps: int, warmup_steps: int
+):
+    """A constant rate, or Keras' cosine decay to zero after a linear warm-up to the peak."""
+    if schedule == "constant":
+        return learning_rate
+    warmup_steps = min(warmup_steps, max(total_steps - 1, 0))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=0.0 if warmup_steps else learning_rate,
+        decay_steps=max(total_steps - warmup_steps, 1),
+        warmup_target=learning_rate if warmup_steps else None,
+        warmup_steps=warmup_steps,
+    )
+
+
+def compile_model(model, num_classes: int, learning_rate):
     """Adam, sparse categorical cross-entropy that skips ignored pixels, and mean IoU."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
@@ -62,6 +77,8 @@ def train_model(
     learning_rate: float,
     model_options: dict,
     augment: dict | None,
+    schedule: str = "cosine",
+    warmup_epochs: int = 1,
     seed: int = 0,
     threads: int | None = None,
     log=print,
@@ -85,7 +102,10 @@ def train_model(
     steps_per_epoch = math.ceil(n_train / batch_size)
     val_data = load_dataset(val_shards, image_size, batch_size) if n_val else None
     model = build_unet(image_size, num_classes, **model_options)
-    compile_model(model, num_classes, learning_rate)
+    rate = learning_rate_schedule(
+        learning_rate, schedule, epochs * steps_per_epoch, warmup_epochs * steps_per_epoch
+    )
+    compile_model(model, num_classes, rate)
     log(f"model: {model.count_params():,} parameters")
 
     workdir = Path(tempfile.mkdtemp(prefix=".train-", dir=Path(model_path).parent))

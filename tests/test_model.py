@@ -29,3 +29,15 @@ def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ign
     metric.update_state(truth[:, :2], prediction[:, :2])
     metric.update_state(truth[:, 2:], prediction[:, 2:])
     assert float(metric.result()) == pytest.approx(0.5)
+
+
+def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
+    from streetseg.train import learning_rate_schedule
+
+    schedule = learning_rate_schedule(0.01, "cosine", total_steps=110, warmup_steps=10)
+    assert float(schedule(0)) == pytest.approx(0.0)
+    assert float(schedule(5)) == pytest.approx(0.005)
+    assert float(schedule(10)) == pytest.approx(0.01)
+    assert float(schedule(60)) == pytest.approx(0.005, rel=1e-3)  # half way down the cosine
+    assert float(schedule(110)) == pytest.approx(0.0, abs=1e-7)
+    assert learning_rate_schedule(0.01, "constant", 110, 10) == 0.01
