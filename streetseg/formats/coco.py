@@ -1,0 +1,82 @@
+"""COCO JSON: one file for many images, polygons or RLE per annotation.
+
+Polygon segmentations are lists of flat [x, y, x, y, ...] parts; RLE segmentations (compressed
+or not, as for crowds) are decoded with pycocotools. An annotation without a segmentation but
+with a ``bbox`` is painted as that box. Annotations are painted in file order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from streetseg.formats.base import (
+    AnnotatedObject,
+    Annotation,
+    AnnotationError,
+    box_vertices,
+    parse_number,
+    parse_size,
+    polygon_from_flat,
+    read_json,
+)
+from streetseg.formats.cvat import find_image_entry
+
+
+def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.ndarray:
+    from pycocotools import mask as coco_mask
+
+    size = segmentation.get("size")
+    if size != [height, width]:
+        raise AnnotationError(f"{path}: {where}: RLE size {size} is not the image's [{height}, {width}]")
+    counts = segmentation.get("counts")
+    try:
+        if isinstance(counts, list):
+            rle = coco_mask.frPyObjects(segmentation, height, width)
+        elif isinstance(counts, str):
+            rle = {"size": size, "counts": counts.encode("ascii")}
+        else:
+            raise TypeError("counts must be a list or a string")
+        bitmap = coco_mask.decode(rle)
+    except (TypeError, ValueError, UnicodeError) as error:
+        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+    return bitmap.astype(bool)
+
+
+def parse_coco_json(path, image_name: str) -> Annotation:
+    """Read the annotations of one image from a COCO JSON file."""
+    data = read_json(path)
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "annotations", "categories")):
+        raise AnnotationError(f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)")
+    entries = [(image, str(image.get("file_name", ""))) for image in data["images"] if isinstance(image, dict)]
+    image = find_image_entry(entries, image_name, path, "images")
+    where_image = f"image {image.get('file_name')!r}"
+    width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
+    categories = {c.get("id"): str(c.get("name", "")) for c in data["categories"] if isinstance(c, dict)}
+    annotation = Annotation(str(path), str(image.get("file_name")), width, height)
+    for number, item in enumerate(data["annotations"], start=1):
+        if not isinstance(item, dict) or item.get("image_id") != image.get("id"):
+            continue
+        where = f"annotation {item.get('id', number)}"
+        if item.get("category_id") not in categories:
+            raise AnnotationError(f"{path}: {where}: unknown category_id {item.get('category_id')!r}")
+        name = categories[item["category_id"]]
+        where += f" ({name.strip()!r})"
+        segmentation = item.get("segmentation")
+        if isinstance(segmentation, dict):
+            bitmap = _rle(segmentation, path, where, width, height)
+            annotation.objects.append(AnnotatedObject(name, where, bitmap=bitmap))
+        elif isinstance(segmentation, list) and segmentation:
+            for part_number, part in enumerate(segmentation, start=1):
+                part_where = f"{where} part {part_number}"
+                if not isinstance(part, list):
+                    raise AnnotationError(f"{path}: {part_where}: a polygon part must be a list of numbers")
+                vertices = polygon_from_flat(part, path, part_where)
+                annotation.objects.append(AnnotatedObject(name, part_where, vertices=vertices))
+        elif isinstance(item.get("bbox"), list) and len(item["bbox"]) == 4:
+            x, y, w, h = (parse_number(v, path, where, "bbox") for v in item["bbox"])
+            annotation.objects.append(
+                AnnotatedObject(name, where, vertices=box_vertices(x, y, x + w, y + h, path, where))
+            )
+        else:
+            raise AnnotationError(f"{path}: {where}: has neither a segmentation nor a bbox")
+    return annotation
