@@ -68,8 +68,9 @@ def split_images(wildcards):
 
 
 def final_targets(wildcards):
-    """Predictions and panels for the test split, the metrics tables and the plots."""
+    """The dataset summary, predictions and panels for the test split, metrics and plots."""
     return [
+        *rules.dataset.output,
         *rules.predict.output.masks,
         *rules.predict.output.panels,
         *rules.evaluate.output,

@@ -3,6 +3,7 @@ rule masks:
         unpack(mask_inputs),
     output:
         mask="results/masks/{sample}.png",
+        stats="results/masks/{sample}.json",
     log:
         "logs/masks/{sample}.log",
     conda:
@@ -10,6 +11,7 @@ rule masks:
     params:
         classes=config["classes"],
         labels=config["labels"],
+        annotations=config["annotations"],
         max_pixels=config["images"]["max_pixels"],
     script:
         "../scripts/masks.py"

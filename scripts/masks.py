@@ -7,14 +7,14 @@ log_to(snakemake.log[0])
 
 from streetseg.masks import make_mask
 
-labels = snakemake.params.labels
 make_mask(
     snakemake.input.annotation,
     snakemake.input.image,
     snakemake.output.mask,
     classes=snakemake.params.classes,
-    aliases=labels["aliases"],
-    ignore=labels["ignore"],
-    unknown=labels["unknown"],
+    labels=snakemake.params.labels,
+    fmt=snakemake.params.annotations["format"],
+    size_mismatch=snakemake.params.annotations["size_mismatch"],
     max_pixels=snakemake.params.max_pixels,
+    stats_path=snakemake.output.stats,
 )

@@ -45,11 +45,24 @@ def log_to(path: str | Path) -> None:
     Snakemake scripts call this first so that TensorFlow's C++ messages, Python tracebacks and
     progress lines all end up in the rule's ``log:`` file.
     """
+    global _console
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     log_file = open(path, "w", buffering=1)
+    # Keep a handle on the terminal so that warnings can still reach the person running it.
+    _console = os.fdopen(os.dup(2), "w", buffering=1)
     sys.stdout.flush()
     sys.stderr.flush()
     os.dup2(log_file.fileno(), 1)
     os.dup2(log_file.fileno(), 2)
     sys.stdout = log_file
     sys.stderr = log_file
+
+
+_console = None
+
+
+def warn(message: str) -> None:
+    """Print a message to the job's log and, when :func:`log_to` redirected it, the console."""
+    print(message, flush=True)
+    if _console is not None:
+        print(message, file=_console, flush=True)

@@ -1,51 +1,22 @@
-"""The mask stage: one annotation file in, one class-id palette PNG out."""
+"""The mask stage: one annotation (any supported format) in, one class-id palette PNG out."""
 
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from streetseg.annotations import Annotation, AnnotationError, parse_voc_xml
-from streetseg.classes import IGNORE_LABEL, ClassTable, normalize_name
+from streetseg.annotations import DENSE_FORMATS, FORMATS, detect_format, read_polygons
+from streetseg.classes import IGNORE_LABEL, ClassTable
+from streetseg.formats.base import AnnotationError
+from streetseg.formats.dense import color_keys, dense_kind, key_to_color, map_index_values, open_mask_image
 from streetseg.images import DEFAULT_MAX_PIXELS, image_size
-from streetseg.io import write_bytes_atomic
-from streetseg.rasterize import rasterize
-
-
-def resolve_classes(
-    annotation: Annotation,
-    table: ClassTable,
-    aliases: dict[str, str] | None = None,
-    ignore: list[str] | None = None,
-    unknown: str = "error",
-) -> list[tuple[int, np.ndarray]]:
-    """Turn an annotation's objects into (class_id, vertices) shapes, in paint order.
-
-    Names match after trimming whitespace and ignoring case. ``aliases`` maps source names
-    onto the project's classes, names in ``ignore`` become the ignore label 255, and names
-    that are still unknown raise an error (``unknown="error"``) or are skipped
-    (``unknown="ignore"``).
-    """
-    lookup = table.lookup()
-    alias_lookup = {normalize_name(k): normalize_name(v) for k, v in (aliases or {}).items()}
-    ignored = {normalize_name(name) for name in (ignore or [])}
-    shapes = []
-    for obj in annotation.objects:
-        key = normalize_name(obj.name)
-        key = alias_lookup.get(key, key)
-        if key in ignored:
-            shapes.append((IGNORE_LABEL, obj.vertices))
-        elif key in lookup:
-            shapes.append((lookup[key], obj.vertices))
-        elif unknown == "error":
-            raise AnnotationError(
-                f"{annotation.path}: {obj.where}: unknown class {obj.name.strip()!r}; "
-                f"known classes: {', '.join(table.names)}"
-            )
-    return shapes
+from streetseg.io import write_bytes_atomic, write_text_atomic
+from streetseg.labels import LabelResolver
+from streetseg.rasterize import fill_polygon
 
 
 def encode_mask(mask: np.ndarray, table: ClassTable) -> bytes:
@@ -66,30 +37,116 @@ def read_mask(path: str | Path) -> np.ndarray:
         return np.asarray(image, dtype=np.uint8)
 
 
+def _resize_nearest(labels: np.ndarray, width: int, height: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
+
+
+def polygon_mask(annotation, resolver: LabelResolver, width: int, height: int, scale=(1.0, 1.0)):
+    """Paint an annotation's shapes in order; return the mask and its statistics."""
+    mask = np.zeros((height, width), dtype=np.uint8)
+    covered = np.zeros((height, width), dtype=np.uint8)
+    stats = {"objects": len(annotation.objects), "ignored": 0, "unknown": 0, "unknown_names": []}
+    for obj in annotation.objects:
+        label = resolver.resolve(obj.name, f"{annotation.path}: {obj.where}")
+        if label is None:
+            stats["unknown"] += 1
+            stats["unknown_names"].append(obj.name.strip())
+            continue
+        stats["ignored"] += label == IGNORE_LABEL
+        if obj.bitmap is not None:
+            bitmap = obj.bitmap
+            if bitmap.shape != (height, width):
+                bitmap = _resize_nearest(bitmap.astype(np.uint8), width, height).astype(bool)
+            mask[bitmap] = label
+            covered[bitmap] = label != IGNORE_LABEL
+        else:
+            vertices = obj.vertices * np.asarray(scale)
+            fill_polygon(mask, vertices, label)
+            fill_polygon(covered, vertices, int(label != IGNORE_LABEL))
+    stats["coverage"] = float(covered.mean())
+    return mask, stats
+
+
+def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels: int):
+    """Map a dense label PNG to class ids; return the mask (at the PNG's size) and statistics."""
+    image = open_mask_image(path, max_pixels)
+    kind = dense_kind(image)
+    if fmt != "auto" and f"{kind}_png" != fmt:
+        raise AnnotationError(f"{path}: configured as {fmt} but the image is a {kind} mask ({image.mode})")
+    if kind == "index":
+        source = np.asarray(image)
+        lookup = resolver.index_lookup(labels.get("index_map") or {}, np.unique(source))
+        transparent = np.zeros(source.shape, dtype=bool)
+        describe = str
+    else:
+        source, transparent = color_keys(image)
+        lookup = resolver.color_lookup(labels.get("color_map") or {}, np.unique(source))
+        describe = key_to_color
+    mask, unknown = map_index_values(source, lookup, path)
+    # Transparent pixels are unlabelled whatever their colour, so they are never "unknown".
+    unknown = {v: n for v, n in unknown.items() if not transparent[source == v].all()}
+    if unknown and resolver.unknown == "error":
+        found = ", ".join(f"{describe(v)} ({n} px)" for v, n in sorted(unknown.items(), key=lambda i: -i[1]))
+        raise AnnotationError(
+            f"{path}: unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
+            f"to one of: {', '.join(resolver.table.names)} or 'ignore'"
+        )
+    # Unknown values under the "ignore" policy, and transparent pixels, are not labelled.
+    unknown_pixels = np.isin(source, list(unknown)) | transparent
+    mask[unknown_pixels] = IGNORE_LABEL
+    stats = {
+        "objects": 0,
+        "ignored": int((mask == IGNORE_LABEL).sum() - unknown_pixels.sum()),
+        "unknown": int(sum(unknown.values())),
+        "unknown_names": [describe(v) for v in sorted(unknown)],
+        "coverage": float((mask != IGNORE_LABEL).mean()),
+    }
+    return mask, stats
+
+
 def make_mask(
     annotation_path: str | Path,
     image_path: str | Path,
     mask_path: str | Path,
     classes: list[dict],
-    aliases: dict[str, str] | None = None,
-    ignore: list[str] | None = None,
-    unknown: str = "error",
+    labels: dict | None = None,
+    fmt: str = "auto",
+    size_mismatch: str = "error",
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    stats_path: str | Path | None = None,
 ) -> np.ndarray:
-    """Rasterise one annotation file into ``mask_path`` and return the mask.
+    """Turn one annotation into ``mask_path`` (and its statistics into ``stats_path``).
 
     The image is opened to check that it exists, decodes, and has the size the annotation
-    declares; a mismatch is an error because the polygons would not line up with the photo.
+    declares. A mismatch is an error, because the labels would not line up with the photo,
+    unless ``size_mismatch="rescale"`` scales the labels to the image.
     """
+    labels = labels or {}
     table = ClassTable.from_config(classes)
-    annotation = parse_voc_xml(annotation_path)
+    resolver = LabelResolver(table, labels.get("aliases"), labels.get("ignore"), labels.get("unknown", "error"))
+    if fmt not in FORMATS + ("auto",):
+        raise ValueError(f"unknown annotation format {fmt!r}; formats: auto, {', '.join(FORMATS)}")
     width, height = image_size(image_path, max_pixels)
-    if (width, height) != (annotation.width, annotation.height):
+    kind = detect_format(annotation_path) if fmt == "auto" else fmt
+    if kind in DENSE_FORMATS:
+        mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
+        declared_h, declared_w = mask.shape
+    else:
+        annotation = read_polygons(annotation_path, Path(image_path).name, kind)
+        declared_w, declared_h = annotation.width or width, annotation.height or height
+    if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
-            f"{annotation_path}: <size> says {annotation.width}x{annotation.height} but the "
-            f"image {image_path} is {width}x{height}"
+            f"{annotation_path}: annotation size is {declared_w}x{declared_h} but the image "
+            f"{image_path} is {width}x{height} (set annotations.size_mismatch: rescale to scale it)"
         )
-    shapes = resolve_classes(annotation, table, aliases, ignore, unknown)
-    mask = rasterize(shapes, annotation.width, annotation.height, background=0)
+    if kind in DENSE_FORMATS:
+        if mask.shape != (height, width):
+            mask = _resize_nearest(mask, width, height)
+    else:
+        scale = (width / declared_w, height / declared_h)
+        mask, stats = polygon_mask(annotation, resolver, width, height, scale)
+    stats.update({"format": kind, "width": width, "height": height})
     write_bytes_atomic(mask_path, encode_mask(mask, table))
+    if stats_path is not None:
+        write_text_atomic(stats_path, json.dumps(stats, indent=1, sort_keys=True) + "\n")
     return mask

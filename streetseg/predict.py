@@ -38,7 +38,7 @@ def predict_split(
     """
     import keras
 
-    from streetseg.dataset import load_inference_dataset
+    from streetseg.inputs import load_inference_dataset
 
     table = ClassTable.from_config(classes)
     model = keras.models.load_model(model_path, compile=False)

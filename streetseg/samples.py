@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from streetseg.annotations import MULTI_IMAGE_FORMATS, detect_format
 from streetseg.demo import demo_sample_ids
+from streetseg.formats.coco import coco_image_names
+from streetseg.formats.cvat import cvat_image_names
 
 # Sample ids become file names under results/, so they are restricted to safe names.
 SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
+ANNOTATION_SUFFIXES = (".xml", ".json", ".png", ".tif", ".tiff", ".bmp", ".gif")
 COLUMNS = ["sample", "image", "annotation", "split"]
 
 
@@ -42,21 +46,67 @@ def demo_samples(directory: str, n_scenes: int) -> pd.DataFrame:
     return _table(rows, "demo")
 
 
+def _stem_map(folder: Path, suffixes) -> dict[str, Path]:
+    files = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in suffixes and not path.name.startswith("."):
+            if path.stem in files:
+                raise SampleSheetError(f"{path}: another file in {folder} has the stem {path.stem!r}")
+            files[path.stem] = path
+    return files
+
+
 def directory_samples(directory: str) -> pd.DataFrame:
-    """Pair every XML in ``directory`` with the image of the same stem beside it."""
+    """Samples from a folder of images and annotation files (XML or JSON).
+
+    A per-image file (Labelbox VOC, LabelMe XML, labelme JSON) is paired with the image of the
+    same stem; a multi-image file (CVAT XML, COCO JSON) gives one sample per image it lists,
+    found in the folder by its name.
+    """
     folder = Path(directory)
     if not folder.is_dir():
         raise SampleSheetError(f"{directory}: data directory not found")
-    images = {p.stem: p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES}
+    images = _stem_map(folder, IMAGE_SUFFIXES)
     rows = []
-    for xml in sorted(folder.glob("*.xml")):
-        image = images.get(xml.stem)
-        if image is None:
-            raise SampleSheetError(f"{xml}: no image with the same name beside it")
-        rows.append((xml.stem, str(image), str(xml), ""))
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xml", ".json")):
+        fmt = detect_format(path)
+        if fmt in MULTI_IMAGE_FORMATS:
+            names = cvat_image_names(path) if fmt == "cvat_xml" else coco_image_names(path)
+            for name in names:
+                image = folder / name
+                if not image.is_file():
+                    raise SampleSheetError(f"{path}: lists image {name!r}, which is not in {folder}")
+                rows.append((Path(name).stem, str(image), str(path), ""))
+        else:
+            image = images.get(path.stem)
+            if image is None:
+                raise SampleSheetError(f"{path}: no image with the same name beside it")
+            rows.append((path.stem, str(image), str(path), ""))
     if not rows:
-        raise SampleSheetError(f"{directory}: no annotation XML files found")
+        raise SampleSheetError(f"{directory}: no annotation files (.xml, .json) found")
     return _table(rows, directory)
+
+
+def folder_samples(folders: list[dict]) -> pd.DataFrame:
+    """Samples from pairs of folders: images, and annotations or label masks of the same stem.
+
+    This is the layout of datasets such as CamVid (``train/`` beside ``trainannot/``). Each
+    entry may carry a ``split`` that every sample of that pair gets.
+    """
+    rows = []
+    for entry in folders:
+        image_dir, label_dir = Path(entry["images"]), Path(entry["annotations"])
+        for folder in (image_dir, label_dir):
+            if not folder.is_dir():
+                raise SampleSheetError(f"{folder}: folder not found")
+        labels = _stem_map(label_dir, ANNOTATION_SUFFIXES)
+        for stem, image in _stem_map(image_dir, IMAGE_SUFFIXES).items():
+            if stem not in labels:
+                raise SampleSheetError(f"{image}: no annotation named {stem}.* in {label_dir}")
+            rows.append((stem, str(image), str(labels[stem]), entry.get("split", "")))
+    if not rows:
+        raise SampleSheetError(f"no images found in {[entry['images'] for entry in folders]}")
+    return _table(rows, "data.folders")
 
 
 def sheet_samples(sheet: str) -> pd.DataFrame:
@@ -99,4 +149,6 @@ def load_samples(config: dict) -> pd.DataFrame:
         return demo_samples(data["demo_dir"], config["demo"]["n_scenes"])
     if data["source"] == "directory":
         return directory_samples(data["directory"])
+    if data["source"] == "folders":
+        return folder_samples(data["folders"])
     return sheet_samples(data["sheet"])

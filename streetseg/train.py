@@ -13,7 +13,7 @@ import pandas as pd
 import tensorflow as tf
 
 from streetseg.classes import IGNORE_LABEL
-from streetseg.dataset import load_dataset
+from streetseg.inputs import load_dataset
 from streetseg.io import atomic_path
 from streetseg.model import build_unet
 from streetseg.tfrecords import count_records

@@ -44,21 +44,21 @@ def test_unknown_class_names_the_file_the_object_and_the_known_names(make_sample
 def test_unknown_policy_ignore_skips_and_aliases_map(make_sample, tmp_path, classes):
     square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
     image, xml = make_sample(objects=[("vegetation", square), ("lamppost", square)])
-    mask = make_mask(xml, image, tmp_path / "m.png", classes, aliases={"Vegetation": "landscaping"}, unknown="ignore")
+    mask = make_mask(xml, image, tmp_path / "m.png", classes, labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"})
     assert np.all(mask == 2)
 
 
 def test_ignored_names_become_255(make_sample, tmp_path, classes):
     square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
     image, xml = make_sample(objects=[("car", square)])
-    mask = make_mask(xml, image, tmp_path / "m.png", classes, ignore=["car"])
+    mask = make_mask(xml, image, tmp_path / "m.png", classes, labels={"ignore": ["car"]})
     assert np.all(mask == 255)
 
 
 def test_declared_size_must_match_the_image(make_sample, tmp_path, classes):
     image, xml = make_sample(width=12, height=8)
     Image.new("RGB", (13, 8)).save(image)
-    with pytest.raises(AnnotationError, match="says 12x8 but the image .* is 13x8"):
+    with pytest.raises(AnnotationError, match="annotation size is 12x8 but the image .* is 13x8"):
         make_mask(xml, image, tmp_path / "m.png", classes)
     assert not (tmp_path / "m.png").exists()
 

@@ -80,3 +80,12 @@ def parse_coco_json(path, image_name: str) -> Annotation:
         else:
             raise AnnotationError(f"{path}: {where}: has neither a segmentation nor a bbox")
     return annotation
+
+
+def coco_image_names(path) -> list[str]:
+    """The file names of all images a COCO JSON file describes."""
+    data = read_json(path)
+    images = data.get("images") if isinstance(data, dict) else None
+    if not isinstance(images, list):
+        raise AnnotationError(f"{path}: not a COCO file (no 'images' list)")
+    return [str(image.get("file_name", "")) for image in images if isinstance(image, dict)]

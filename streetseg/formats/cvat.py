@@ -104,3 +104,8 @@ def parse_cvat_xml(path, image_name: str) -> Annotation:
         shapes.append((z_order, number, shape))
     annotation.objects = [shape for _, _, shape in sorted(shapes, key=lambda item: item[:2])]
     return annotation
+
+
+def cvat_image_names(path) -> list[str]:
+    """The names of all images a CVAT 1.1 XML export describes."""
+    return [image.get("name") or "" for image in read_xml(path).iter("image")]

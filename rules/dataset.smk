@@ -1,0 +1,23 @@
+rule dataset:
+    input:
+        train_list=rules.splits.output.train,
+        val_list=rules.splits.output.val,
+        test_list=rules.splits.output.test,
+        masks=expand(rules.masks.output.mask, sample=samples.index),
+        stats=expand(rules.masks.output.stats, sample=samples.index),
+    output:
+        summary=report(
+            "results/dataset/summary.tsv",
+            caption="../report/dataset.rst",
+            category="Dataset",
+        ),
+        images="results/dataset/images.tsv",
+    log:
+        "logs/dataset.log",
+    conda:
+        "../envs/core.yaml"
+    params:
+        samples=list(samples.index),
+        classes=config["classes"],
+    script:
+        "../scripts/dataset.py"
