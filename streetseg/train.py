@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import keras
 import pandas as pd
 import tensorflow as tf
 
+from streetseg.checkpoints import TrainingInterrupted, TrainingState, fingerprint, stop_on_sigterm
 from streetseg.classes import IGNORE_LABEL
 from streetseg.inputs import load_dataset
 from streetseg.io import atomic_path
@@ -108,40 +108,51 @@ def train_model(
     compile_model(model, num_classes, rate)
     log(f"model: {model.count_params():,} parameters")
 
-    workdir = Path(tempfile.mkdtemp(prefix=".train-", dir=Path(model_path).parent))
-    best_path = workdir / "best.keras"
-    callbacks = [EpochProgress(epochs, n_train, log)]
-    if val_data is not None:
-        callbacks.append(
-            keras.callbacks.ModelCheckpoint(
-                best_path, monitor="val_miou", mode="max", save_best_only=True
-            )
-        )
+    settings = {
+        "image_size": list(image_size), "epochs": epochs, "batch_size": batch_size,
+        "learning_rate": learning_rate, "model": model_options, "augment": augment,
+        "schedule": schedule, "warmup_epochs": warmup_epochs, "seed": seed,
+    }  # fmt: skip
+    state = TrainingState(
+        Path(model_path).parent / "train_state",
+        fingerprint(settings, list(train_shards) + list(val_shards)),
+        log,
+    )
+    if state.completed_epochs():
+        log(f"resuming after epoch {state.completed_epochs()} from {state.directory}")
+    callbacks = [*state.callbacks(validate=val_data is not None), EpochProgress(epochs, n_train, log)]
     try:
-        history = model.fit(
-            train_data,
-            validation_data=val_data,
-            epochs=epochs,
-            steps_per_epoch=steps_per_epoch,
-            callbacks=callbacks,
-            shuffle=False,
-            verbose=0,
+        with stop_on_sigterm():
+            model.fit(
+                train_data,
+                validation_data=val_data,
+                epochs=epochs,
+                steps_per_epoch=steps_per_epoch,
+                validation_steps=math.ceil(n_val / batch_size) if n_val else None,
+                callbacks=callbacks,
+                shuffle=False,
+                verbose=0,
+            )
+    except TrainingInterrupted as error:
+        log(
+            f"training interrupted ({error}) after {state.completed_epochs()} finished epochs; "
+            f"the state is kept in {state.directory} and a rerun resumes from there"
         )
-        if not best_path.exists():
-            model.save(best_path)
-        with atomic_path(model_path) as temporary:
-            shutil.copyfile(best_path, temporary)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    table = history_table(history.history)
+        raise SystemExit(143) from None
+    if not state.best_path.exists():
+        model.save(state.best_path)
+    with atomic_path(model_path) as temporary:
+        shutil.copyfile(state.best_path, temporary)
+    table = history_table(state.history())
     with atomic_path(history_path) as temporary:
         table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
+    state.finish()
     return table
 
 
-def history_table(history: dict) -> pd.DataFrame:
+def history_table(log: pd.DataFrame) -> pd.DataFrame:
     """One row per epoch with loss, mIoU and their val_* twins (NaN without validation)."""
-    table = pd.DataFrame(history)
+    table = log.drop(columns=["epoch"], errors="ignore").reset_index(drop=True)
     for column in HISTORY_COLUMNS[1:]:
         if column not in table:
             table[column] = math.nan

@@ -3,6 +3,7 @@
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from streetseg.masks import make_mask, read_mask
@@ -55,3 +56,29 @@ def test_empty_split_gives_empty_but_valid_shards(tmp_path):
     paths = [str(tmp_path / name) for name in shard_names("val", 2)]
     write_shards({}, paths, log=lambda *_: None)
     assert read_records(paths) == []
+
+
+@pytest.mark.parametrize("mode", ["L", "RGBA", "P", "I;16", "exif"])
+def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
+    from streetseg.annotations import write_voc_xml
+    from tests.format_writers import write_png16
+
+    if mode == "I;16":
+        write_png16(tmp_path / "img.png", np.full((4, 6), 40000, dtype=np.uint16))
+        image = tmp_path / "img.png"
+    elif mode == "exif":
+        exif = Image.Exif()
+        exif[0x0112] = 8
+        image = tmp_path / "img.jpg"
+        Image.new("RGB", (4, 6), (200, 10, 10)).save(image, exif=exif.tobytes())
+    else:
+        image = tmp_path / "img.png"
+        Image.new("RGB", (6, 4), (200, 10, 10)).convert(mode).save(image)
+    write_voc_xml(tmp_path / "a.xml", image.name, 6, 4, [("sky", np.array([[0, 0], [6, 0], [6, 4]]))])
+    make_mask(tmp_path / "a.xml", image, tmp_path / "m.png", classes)
+    paths = [str(tmp_path / "x-00000-of-00001.tfrecord")]
+    write_shards({"s": (str(image), str(tmp_path / "m.png"))}, paths, log=lambda *_: None)
+    record = read_records(paths)[0]
+    decoded = Image.open(io.BytesIO(record["image"]))
+    assert decoded.mode == "RGB" and decoded.size == (6, 4)
+    assert (record["height"], record["width"]) == (4, 6)

@@ -1,0 +1,109 @@
+"""Preemption: SIGTERM mid-training saves and exits non-zero; a rerun resumes and finishes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from streetseg.masks import make_mask
+from streetseg.tfrecords import shard_names, write_shards
+
+REPO = Path(__file__).resolve().parents[1]
+EPOCHS = 12
+
+TRAIN = """
+import json, sys
+sys.path.insert(0, {repo!r})
+from streetseg.train import train_model
+arguments = json.loads(sys.argv[1])
+train_model(log=lambda message: print(message, flush=True), **arguments)
+"""
+
+
+@pytest.fixture
+def shards(make_sample, tmp_path, classes):
+    """Train and val shards of small generated scenes."""
+    samples = {}
+    for index in range(24):
+        image, xml = make_sample(name=f"s{index:02d}", width=64, height=64, seed=index)
+        make_mask(xml, image, tmp_path / f"s{index:02d}_mask.png", classes)
+        samples[f"s{index:02d}"] = (str(image), str(tmp_path / f"s{index:02d}_mask.png"))
+    train = [str(tmp_path / name) for name in shard_names("train", 2)]
+    val = [str(tmp_path / name) for name in shard_names("val", 1)]
+    names = sorted(samples)
+    write_shards({k: samples[k] for k in names[:20]}, train, log=lambda *_: None)
+    write_shards({k: samples[k] for k in names[20:]}, val, log=lambda *_: None)
+    return train, val
+
+
+def _start(tmp_path, train, val):
+    arguments = {
+        "train_shards": train, "val_shards": val, "num_classes": 8, "image_size": [64, 64],
+        "model_path": str(tmp_path / "model" / "model.keras"),
+        "history_path": str(tmp_path / "model" / "history.tsv"),
+        "epochs": EPOCHS, "batch_size": 4, "learning_rate": 0.002,
+        "model_options": {"depth": 2, "base_filters": 4}, "augment": {"flip": True}, "threads": 1,
+    }  # fmt: skip
+    (tmp_path / "model").mkdir(exist_ok=True)
+    command = [sys.executable, "-c", TRAIN.format(repo=str(REPO)), json.dumps(arguments)]
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+
+
+def _finished_epochs(state: Path) -> int:
+    metadata = state / "backup" / "training_metadata.json"
+    try:
+        return json.loads(metadata.read_text())["epoch"]
+    except (FileNotFoundError, json.JSONDecodeError):
+        return 0
+
+
+def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_path):
+    train, val = shards
+    state = tmp_path / "model" / "train_state"
+    first = _start(tmp_path, train, val)
+    deadline = time.time() + 300
+    while _finished_epochs(state) < 3 and first.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert first.poll() is None, "training ended before it could be interrupted"
+    first.send_signal(signal.SIGTERM)
+    output = first.communicate(timeout=120)[0]
+    assert first.returncode == 143, output
+    saved = _finished_epochs(state)
+    assert 3 <= saved < EPOCHS
+    assert "training interrupted" in output
+    assert not (tmp_path / "model" / "model.keras").exists()
+    assert not (tmp_path / "model" / "history.tsv").exists()
+
+    second = _start(tmp_path, train, val)
+    output = second.communicate(timeout=300)[0]
+    assert second.returncode == 0, output
+    assert f"resuming after epoch {saved}" in output
+    # The resumed run trains exactly the epochs that were missing, each once.
+    trained = [line.split()[1] for line in output.splitlines() if line.startswith("epoch ")]
+    assert trained == [f"{n}/{EPOCHS}" for n in range(saved + 1, EPOCHS + 1)]
+    history = pd.read_csv(tmp_path / "model" / "history.tsv", sep="\t")
+    assert list(history["epoch"]) == list(range(1, EPOCHS + 1))
+    assert history["val_miou"].notna().all()
+    assert (tmp_path / "model" / "model.keras").stat().st_size > 0
+    assert not state.exists()
+
+
+def test_state_from_other_settings_is_discarded(tmp_path):
+    from streetseg.checkpoints import TrainingState
+
+    first = TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None)
+    (first.backup_dir).mkdir()
+    (first.backup_dir / "training_metadata.json").write_text('{"epoch": 4, "batch": 0}')
+    assert TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None).completed_epochs() == 4
+    messages = []
+    assert TrainingState(tmp_path / "state", "digest-b", log=messages.append).completed_epochs() == 0
+    assert "discarding" in messages[0]
