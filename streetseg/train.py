@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import time
 from pathlib import Path
@@ -19,6 +20,27 @@ from streetseg.model import build_unet
 from streetseg.tfrecords import count_records
 
 HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
+
+
+def distribution_strategy(log=print):
+    """The tf.distribute strategy for the devices and the SLURM allocation this job has.
+
+    Several SLURM tasks (nodes) train with MultiWorkerMirroredStrategy, configured by
+    SlurmClusterResolver; several visible GPUs on one node with MirroredStrategy; otherwise
+    the default strategy runs on the one GPU or the CPU.
+    """
+    tasks = int(os.environ.get("SLURM_NTASKS", "1") or 1)
+    if tasks > 1 and "SLURM_PROCID" in os.environ:
+        resolver = tf.distribute.cluster_resolver.SlurmClusterResolver()
+        strategy = tf.distribute.MultiWorkerMirroredStrategy(cluster_resolver=resolver)
+        log(f"multi-worker training: {tasks} SLURM tasks, {strategy.num_replicas_in_sync} replicas")
+        return strategy
+    gpus = tf.config.list_logical_devices("GPU")
+    if len(gpus) > 1:
+        strategy = tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
+        log(f"mirrored training on {len(gpus)} GPUs")
+        return strategy
+    return tf.distribute.get_strategy()
 
 
 def configure_tensorflow(threads: int | None, seed: int) -> None:
@@ -81,14 +103,19 @@ def train_model(
     warmup_epochs: int = 1,
     seed: int = 0,
     threads: int | None = None,
+    strategy=None,
     log=print,
 ) -> pd.DataFrame:
     """Train a U-Net and write ``model_path`` (best epoch by val mIoU) and ``history_path``.
 
     Without validation data the last epoch's model is kept. The test split never enters this
-    function: only train and val shards are passed in.
+    function: only train and val shards are passed in. ``batch_size`` is per replica: with
+    several GPUs or workers the global batch is ``batch_size`` times the replica count, so
+    each device keeps the batch it was tuned for.
     """
     configure_tensorflow(threads, seed)
+    strategy = strategy or distribution_strategy(log)
+    replicas = strategy.num_replicas_in_sync
     log(f"TensorFlow {tf.__version__}, devices: {[d.name for d in tf.config.list_logical_devices()]}")
     n_train, n_val = count_records(train_shards), count_records(val_shards) if val_shards else 0
     if n_train == 0:
@@ -96,17 +123,23 @@ def train_model(
     log(f"training on {n_train} images, validating on {n_val}, {epochs} epochs")
     # The train set repeats with a known number of steps per epoch, so every epoch sees each
     # image once and Keras never runs out of data mid-epoch.
+    global_batch = batch_size * replicas
     train_data = load_dataset(
-        train_shards, image_size, batch_size, augment, shuffle=True, seed=seed, repeat=True
+        train_shards, image_size, global_batch, augment, shuffle=True, seed=seed, repeat=True
     )
-    steps_per_epoch = math.ceil(n_train / batch_size)
-    val_data = load_dataset(val_shards, image_size, batch_size) if n_val else None
-    model = build_unet(image_size, num_classes, **model_options)
-    rate = learning_rate_schedule(
-        learning_rate, schedule, epochs * steps_per_epoch, warmup_epochs * steps_per_epoch
+    steps_per_epoch = math.ceil(n_train / global_batch)
+    # A replica handed an empty final batch breaks MirroredStrategy, so with several replicas
+    # the val set repeats: the last batch is topped up with the first few val images again.
+    val_data = (
+        load_dataset(val_shards, image_size, global_batch, repeat=replicas > 1) if n_val else None
     )
-    compile_model(model, num_classes, rate)
-    log(f"model: {model.count_params():,} parameters")
+    with strategy.scope():
+        model = build_unet(image_size, num_classes, **model_options)
+        rate = learning_rate_schedule(
+            learning_rate, schedule, epochs * steps_per_epoch, warmup_epochs * steps_per_epoch
+        )
+        compile_model(model, num_classes, rate)
+    log(f"model: {model.count_params():,} parameters; {replicas} replica(s), global batch {global_batch}")
 
     settings = {
         "image_size": list(image_size), "epochs": epochs, "batch_size": batch_size,
@@ -128,7 +161,7 @@ def train_model(
                 validation_data=val_data,
                 epochs=epochs,
                 steps_per_epoch=steps_per_epoch,
-                validation_steps=math.ceil(n_val / batch_size) if n_val else None,
+                validation_steps=math.ceil(n_val / global_batch) if n_val else None,
                 callbacks=callbacks,
                 shuffle=False,
                 verbose=0,

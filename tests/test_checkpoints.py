@@ -13,8 +13,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from streetseg.masks import make_mask
-from streetseg.tfrecords import shard_names, write_shards
 
 REPO = Path(__file__).resolve().parents[1]
 EPOCHS = 12
@@ -26,22 +24,6 @@ from streetseg.train import train_model
 arguments = json.loads(sys.argv[1])
 train_model(log=lambda message: print(message, flush=True), **arguments)
 """
-
-
-@pytest.fixture
-def shards(make_sample, tmp_path, classes):
-    """Train and val shards of small generated scenes."""
-    samples = {}
-    for index in range(24):
-        image, xml = make_sample(name=f"s{index:02d}", width=64, height=64, seed=index)
-        make_mask(xml, image, tmp_path / f"s{index:02d}_mask.png", classes)
-        samples[f"s{index:02d}"] = (str(image), str(tmp_path / f"s{index:02d}_mask.png"))
-    train = [str(tmp_path / name) for name in shard_names("train", 2)]
-    val = [str(tmp_path / name) for name in shard_names("val", 1)]
-    names = sorted(samples)
-    write_shards({k: samples[k] for k in names[:20]}, train, log=lambda *_: None)
-    write_shards({k: samples[k] for k in names[20:]}, val, log=lambda *_: None)
-    return train, val
 
 
 def _start(tmp_path, train, val):
