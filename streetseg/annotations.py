@@ -36,10 +36,15 @@ def detect_format(path: str | Path) -> str:
     if suffix in DENSE_SUFFIXES:
         from PIL import Image
 
-        from streetseg.formats.dense import INDEX_MODES, open_mask_image
+        from streetseg.formats.dense import INDEX_MODES
 
-        with Image.open(path) if path.is_file() else open_mask_image(path, 1) as image:
-            return "index_png" if image.mode in INDEX_MODES else "color_png"
+        if not path.is_file():
+            raise AnnotationError(f"{path}: label image not found")
+        try:
+            with Image.open(path) as image:  # The header is enough to tell the kind.
+                return "index_png" if image.mode in INDEX_MODES else "color_png"
+        except (OSError, SyntaxError, ValueError) as error:
+            raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
     if suffix == ".xml":
         root = read_xml(path)
         if root.tag == "annotations":

@@ -9,6 +9,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+# The configured pixel limit (images.max_pixels) is checked from the header before decoding;
+# Pillow's own fixed limit is lifted so that it neither preempts nor caps that setting.
+Image.MAX_IMAGE_PIXELS = None
+
 # Refuse images larger than this many pixels unless config raises the limit.
 DEFAULT_MAX_PIXELS = 200_000_000
 
@@ -24,7 +28,7 @@ def open_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
         raise ImageError(f"{path}: image not found")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
             width, height = image.size
             if width * height > max_pixels:
@@ -35,7 +39,7 @@ def open_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.
             image.load()
     except ImageError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise ImageError(f"{path}: cannot decode image: {error}") from None
     return image
 

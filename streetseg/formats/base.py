@@ -13,6 +13,8 @@ from lxml import etree
 # Limits that make hostile or broken files fail fast instead of exhausting memory.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_POINTS_PER_POLYGON = 100_000
+# Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
+MAX_COORDINATE = 1e7
 
 
 class AnnotationError(ValueError):
@@ -48,8 +50,9 @@ class Annotation:
     objects: list[AnnotatedObject] = field(default_factory=list)
 
 
-def check_file_size(path: str | Path, limit: int = MAX_FILE_BYTES) -> Path:
+def check_file_size(path: str | Path, limit: int | None = None) -> Path:
     """Refuse a missing file or one larger than ``limit`` bytes before reading it."""
+    limit = MAX_FILE_BYTES if limit is None else limit
     path = Path(path)
     if not path.is_file():
         raise AnnotationError(f"{path}: annotation file not found")
@@ -73,7 +76,7 @@ def safe_xml_parser() -> etree.XMLParser:
     )
 
 
-def read_xml(path: str | Path, limit: int = MAX_FILE_BYTES) -> etree._Element:
+def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     """Parse an XML file safely; any DTD or entity declaration is refused outright."""
     path = check_file_size(path, limit)
     try:
@@ -85,7 +88,7 @@ def read_xml(path: str | Path, limit: int = MAX_FILE_BYTES) -> etree._Element:
     return tree.getroot()
 
 
-def read_json(path: str | Path, limit: int = MAX_FILE_BYTES):
+def read_json(path: str | Path, limit: int | None = None):
     """Parse a JSON file, naming the file and the line of any syntax error."""
     path = check_file_size(path, limit)
     try:
@@ -96,6 +99,8 @@ def read_json(path: str | Path, limit: int = MAX_FILE_BYTES):
         raise AnnotationError(
             f"{path}: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise AnnotationError(f"{path}: JSON is nested too deeply") from None
 
 
 def parse_number(value, path, where: str, what: str) -> float:
@@ -108,6 +113,8 @@ def parse_number(value, path, where: str, what: str) -> float:
         raise AnnotationError(f"{path}: {where}: {what} is not a number: {value!r}") from None
     if not math.isfinite(number):
         raise AnnotationError(f"{path}: {where}: {what} is not finite: {value!r}")
+    if abs(number) > MAX_COORDINATE:
+        raise AnnotationError(f"{path}: {where}: {what} is out of range: {value!r}")
     return number
 
 

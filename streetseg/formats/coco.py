@@ -22,6 +22,29 @@ from streetseg.formats.base import (
 from streetseg.formats.cvat import find_image_entry
 
 
+def compressed_counts(text: str) -> list[int]:
+    """Decode the run lengths of a compressed COCO RLE string (the LEB128-like code of the
+    COCO API), so that they can be checked before pycocotools, which trusts them, decodes."""
+    counts, position = [], 0
+    while position < len(text):
+        value, shift, more = 0, 0, True
+        while more:
+            code = ord(text[position]) - 48
+            if not 0 <= code < 64:
+                raise ValueError(f"character {text[position]!r} is not in the RLE alphabet")
+            value |= (code & 0x1F) << (5 * shift)
+            more = bool(code & 0x20)
+            position, shift = position + 1, shift + 1
+            if more and position >= len(text):
+                raise ValueError("the string ends inside a number")
+            if not more and code & 0x10:
+                value |= -1 << (5 * shift)
+        if len(counts) > 2:
+            value += counts[-2]
+        counts.append(value)
+    return counts
+
+
 def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.ndarray:
     from pycocotools import mask as coco_mask
 
@@ -29,6 +52,18 @@ def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.nd
     if size != [height, width]:
         raise AnnotationError(f"{path}: {where}: RLE size {size} is not the image's [{height}, {width}]")
     counts = segmentation.get("counts")
+    try:
+        runs = compressed_counts(counts) if isinstance(counts, str) else counts
+        if not isinstance(runs, list) or not all(isinstance(run, int) for run in runs):
+            raise TypeError("counts must be a list of integers or an RLE string")
+    except (TypeError, ValueError) as error:
+        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+    if any(run < 0 for run in runs):
+        raise AnnotationError(f"{path}: {where}: RLE has a negative run length")
+    if sum(runs) != width * height:
+        raise AnnotationError(
+            f"{path}: {where}: RLE runs cover {sum(runs)} pixels; the image has {width * height}"
+        )
     try:
         if isinstance(counts, list):
             rle = coco_mask.frPyObjects(segmentation, height, width)
@@ -51,13 +86,18 @@ def parse_coco_json(path, image_name: str) -> Annotation:
     image = find_image_entry(entries, image_name, path, "images")
     where_image = f"image {image.get('file_name')!r}"
     width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
-    categories = {c.get("id"): str(c.get("name", "")) for c in data["categories"] if isinstance(c, dict)}
+    categories = {}
+    for category in data["categories"]:
+        if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
+            raise AnnotationError(f"{path}: category {category!r} has no integer or string id")
+        categories[category["id"]] = str(category.get("name", ""))
     annotation = Annotation(str(path), str(image.get("file_name")), width, height)
     for number, item in enumerate(data["annotations"], start=1):
         if not isinstance(item, dict) or item.get("image_id") != image.get("id"):
             continue
         where = f"annotation {item.get('id', number)}"
-        if item.get("category_id") not in categories:
+        category_id = item.get("category_id")
+        if not isinstance(category_id, (int, str)) or category_id not in categories:
             raise AnnotationError(f"{path}: {where}: unknown category_id {item.get('category_id')!r}")
         name = categories[item["category_id"]]
         where += f" ({name.strip()!r})"

@@ -53,12 +53,18 @@ def _points(text: str | None, path, where: str) -> np.ndarray:
 
 def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
     """Decode CVAT's mask RLE: alternating run lengths, starting with 0s, row-major in a box."""
-    left, top, box_w, box_h = (
-        int(parse_number(element.get(key), path, where, key)) for key in ("left", "top", "width", "height")
-    )
+    numbers = [parse_number(element.get(key), path, where, key) for key in ("left", "top", "width", "height")]
+    if any(number != int(number) for number in numbers):
+        raise AnnotationError(f"{path}: {where}: mask box must be whole pixels, got {numbers}")
+    left, top, box_w, box_h = (int(number) for number in numbers)
+    if box_w < 1 or box_h < 1 or left < 0 or top < 0 or left + box_w > width or top + box_h > height:
+        raise AnnotationError(
+            f"{path}: {where}: mask box {box_w}x{box_h} at ({left}, {top}) is not inside the "
+            f"{width}x{height} image"
+        )
     try:
         runs = [int(value) for value in (element.get("rle") or "").split(",")]
-    except ValueError:
+    except (ValueError, OverflowError):
         raise AnnotationError(f"{path}: {where}: rle is not a list of integers") from None
     if any(run < 0 for run in runs) or sum(runs) != box_w * box_h:
         raise AnnotationError(
@@ -66,11 +72,7 @@ def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
         )
     values = np.repeat(np.arange(len(runs)) % 2 == 1, runs).reshape(box_h, box_w)
     bitmap = np.zeros((height, width), dtype=bool)
-    bottom, right = min(top + box_h, height), min(left + box_w, width)
-    if bottom > max(top, 0) and right > max(left, 0):
-        bitmap[max(top, 0) : bottom, max(left, 0) : right] = values[
-            max(-top, 0) : bottom - top, max(-left, 0) : right - left
-        ]
+    bitmap[top : top + box_h, left : left + box_w] = values
     return bitmap
 
 

@@ -14,6 +14,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+# The configured pixel limit (images.max_pixels) is checked from the header before decoding;
+# Pillow's own fixed limit is lifted so that it neither preempts nor caps that setting.
+Image.MAX_IMAGE_PIXELS = None
+
 from streetseg.formats.base import AnnotationError
 
 INDEX_MODES = ("L", "P", "I;16", "I;16B", "I;16L", "I")
@@ -27,7 +31,7 @@ def open_mask_image(path, max_pixels: int) -> Image.Image:
         raise AnnotationError(f"{path}: label image not found")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
             if image.width * image.height > max_pixels:
                 raise AnnotationError(
@@ -37,7 +41,7 @@ def open_mask_image(path, max_pixels: int) -> Image.Image:
             image.load()
     except AnnotationError:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as error:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
     return image
 

@@ -40,8 +40,11 @@ def parse_labelme_xml(path: str | Path) -> Annotation:
         raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
     width = height = None
     size = root.find("imagesize")
-    if size is not None and (size.findtext("ncols") or "").strip():
-        width, height = parse_size(size.findtext("ncols"), size.findtext("nrows"), path, "<imagesize>")
+    given = [(size.findtext(tag) or "").strip() for tag in ("ncols", "nrows")] if size is not None else []
+    if any(given):
+        if not all(given):
+            raise AnnotationError(f"{path}: <imagesize> needs both <nrows> and <ncols>")
+        width, height = parse_size(given[0], given[1], path, "<imagesize>")
     annotation = Annotation(str(path), (root.findtext("filename") or "").strip(), width, height)
     for number, element in enumerate(root.iter("object"), start=1):
         name = (element.findtext("name") or "").strip()
@@ -90,6 +93,8 @@ def parse_labelme_json(path: str | Path) -> Annotation:
         if not name:
             raise AnnotationError(f"{path}: {where}: missing label")
         kind = shape.get("shape_type") or "polygon"
+        if not isinstance(kind, str):
+            raise AnnotationError(f"{path}: {where}: shape_type is not a string: {kind!r}")
         points = shape.get("points")
         if not isinstance(points, list):
             raise AnnotationError(f"{path}: {where}: 'points' is not a list")

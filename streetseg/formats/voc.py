@@ -58,7 +58,10 @@ def _polygon(polygon, path, where: str) -> np.ndarray:
             raise AnnotationError(
                 f"{path}: {where}: more than {MAX_POINTS_PER_POLYGON} polygon points"
             )
-        coords[(match.group(1), int(match.group(2)))] = parse_number(
+        key = (match.group(1), int(match.group(2)))
+        if key in coords:
+            raise AnnotationError(f"{path}: {where}: polygon point <{child.tag}> appears twice")
+        coords[key] = parse_number(
             child.text, path, where, child.tag
         )
     xs = sorted(index for axis, index in coords if axis == "x")
