@@ -10,18 +10,21 @@ CORES ?= all
 
 .PHONY: demo test lint dag clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-cluster.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt -r requirements-dev.txt \
+		-r requirements-cluster.txt
 	touch $(STAMP)
 
 ## demo: set up and run the built-in demo end to end (results/ and logs/).
 demo: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
-## test: set up and run the unit and workflow tests, lint and format checks included.
+## test: set up and run the unit and workflow tests, lint and format checks included,
+## plus the real SLURM cluster and S3 server tests (started by the tests themselves).
 test: $(STAMP)
+	bash tools/system-deps.sh
 	$(BIN)/python -m pytest -q tests
 
 ## lint: snakemake --lint and snakefmt --check.

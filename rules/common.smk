@@ -28,6 +28,16 @@ SPLITS = assign_splits(
 )
 
 
+# Light rules run on the submit host under a cluster executor instead of as jobs of their own.
+localrules:
+    all,
+    demo,
+    splits,
+    dataset,
+    evaluate,
+    plots,
+
+
 wildcard_constraints:
     sample=r"[A-Za-z0-9][A-Za-z0-9._-]*",
     split=r"train|val|test",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -29,9 +30,20 @@ def test_dry_run_lists_every_stage(tmp_path):
         assert rule in output
 
 
-def test_rulegraph_and_dag_render_as_dot(tmp_path):
-    assert snakemake(tmp_path, "--rulegraph").stdout.lstrip().startswith("digraph")
-    assert "masks" in snakemake(tmp_path, "--dag").stdout
+def test_rulegraph_and_dag_render_as_svg(tmp_path):
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("Graphviz's dot is not installed (make test installs it as root)")
+    for flag in ("--rulegraph", "--dag"):
+        graph = snakemake(tmp_path, flag).stdout
+        svg = subprocess.run([dot, "-Tsvg"], input=graph, capture_output=True, text=True, check=True)
+        assert "<svg" in svg.stdout and "masks" in svg.stdout
+
+
+def test_summary_lists_every_output_with_its_status(finished_run):
+    summary = snakemake(finished_run, "--summary").stdout
+    assert "results/metrics/summary.tsv" in summary and "results/model/model.keras" in summary
+    assert "ok" in summary
 
 
 def test_invalid_config_stops_before_any_job_naming_the_key(tmp_path):
