@@ -22,6 +22,7 @@ train_model(
     augment=options["augment"],
     schedule=options["schedule"],
     warmup_epochs=options["warmup_epochs"],
+    class_weighting=options["class_weighting"],
     seed=options["seed"],
     threads=snakemake.threads,
 )

@@ -77,8 +77,13 @@ def load_dataset(
     shuffle: bool = False,
     seed: int = 0,
     repeat: bool = False,
+    class_weights=None,
 ) -> tf.data.Dataset:
-    """(image, mask) batches from shards; training sets shuffle, augment and interleave."""
+    """(image, mask) batches from shards; training sets shuffle, augment and interleave.
+
+    With ``class_weights`` (one per class) each batch also carries per-pixel sample weights,
+    the weight of the pixel's true class, and 0 for ignored pixels.
+    """
     image_size = tuple(int(side) for side in image_size)
     files = tf.data.Dataset.from_tensor_slices(list(shard_paths))
     if shuffle:
@@ -107,7 +112,26 @@ def load_dataset(
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     pairs = pairs.map(lambda image, mask: (image, mask[..., 0]))
+    if class_weights is not None:
+        table = [0.0] * 256
+        table[: len(class_weights)] = [float(w) for w in class_weights]
+        lookup = tf.constant(table, dtype=tf.float32)
+        pairs = pairs.map(lambda image, mask: (image, mask, tf.gather(lookup, mask)))
     return pairs.batch(batch_size).prefetch(tf.data.AUTOTUNE)
+
+
+def class_pixel_counts(shard_paths: list[str], num_classes: int) -> list[int]:
+    """Pixels of each class in the shards' masks, at their stored size (ignored pixels left out)."""
+
+    def histogram(raw):
+        mask = tf.io.decode_png(parse_record(raw)["mask/encoded"], channels=1)
+        return tf.math.bincount(tf.cast(mask, tf.int32), minlength=256, maxlength=256, dtype=tf.int64)
+
+    records = tf.data.TFRecordDataset(list(shard_paths))
+    counts = records.map(histogram, num_parallel_calls=tf.data.AUTOTUNE).reduce(
+        tf.zeros(256, tf.int64), lambda total, counts: total + counts
+    )
+    return [int(value) for value in counts.numpy()[:num_classes]]
 
 
 def load_inference_dataset(shard_paths: list[str], image_size, batch_size: int):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import statistics
 import time
 from pathlib import Path
 
@@ -14,12 +15,37 @@ import tensorflow as tf
 
 from streetseg.checkpoints import TrainingInterrupted, TrainingState, fingerprint, stop_on_sigterm
 from streetseg.classes import IGNORE_LABEL
-from streetseg.inputs import load_dataset
+from streetseg.inputs import class_pixel_counts, load_dataset
 from streetseg.io import atomic_path
 from streetseg.model import build_unet
 from streetseg.tfrecords import count_records
 
 HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
+
+
+def class_weights(counts: list[int], method: str, max_weight: float = 50.0) -> list[float] | None:
+    """Per-class loss weights from pixel counts, or None for unweighted training.
+
+    ``median_frequency`` is SegNet's median-frequency balancing, median(f) / f_c;
+    ``inverse_sqrt`` is 1 / sqrt(f_c), milder. Both are normalised so that the average pixel
+    weighs 1, classes with no pixels get weight 0, and weights are capped at ``max_weight``.
+    """
+    if method == "none":
+        return None
+    total = sum(counts)
+    frequency = [count / total if total else 0.0 for count in counts]
+    present = sorted(f for f in frequency if f > 0)
+    if not present:
+        return None
+    if method == "median_frequency":
+        median = statistics.median(present)
+        raw = [median / f if f > 0 else 0.0 for f in frequency]
+    elif method == "inverse_sqrt":
+        raw = [1 / math.sqrt(f) if f > 0 else 0.0 for f in frequency]
+    else:
+        raise ValueError(f"unknown class weighting {method!r}; use none, median_frequency or inverse_sqrt")
+    mean = sum(f * w for f, w in zip(frequency, raw))
+    return [min(w / mean, max_weight) for w in raw]
 
 
 def distribution_strategy(log=print):
@@ -101,6 +127,7 @@ def train_model(
     augment: dict | None,
     schedule: str = "cosine",
     warmup_epochs: int = 1,
+    class_weighting: str = "none",
     seed: int = 0,
     threads: int | None = None,
     strategy=None,
@@ -124,8 +151,12 @@ def train_model(
     # The train set repeats with a known number of steps per epoch, so every epoch sees each
     # image once and Keras never runs out of data mid-epoch.
     global_batch = batch_size * replicas
+    weights = class_weights(class_pixel_counts(train_shards, num_classes), class_weighting)
+    if weights is not None:
+        log(f"class weights ({class_weighting}): " + ", ".join(f"{w:.2f}" for w in weights))
     train_data = load_dataset(
-        train_shards, image_size, global_batch, augment, shuffle=True, seed=seed, repeat=True
+        train_shards, image_size, global_batch, augment, shuffle=True, seed=seed, repeat=True,
+        class_weights=weights,
     )
     steps_per_epoch = math.ceil(n_train / global_batch)
     # A replica handed an empty final batch breaks MirroredStrategy, so with several replicas
@@ -145,6 +176,7 @@ def train_model(
         "image_size": list(image_size), "epochs": epochs, "batch_size": batch_size,
         "learning_rate": learning_rate, "model": model_options, "augment": augment,
         "schedule": schedule, "warmup_epochs": warmup_epochs, "seed": seed,
+        "class_weighting": class_weighting,
     }  # fmt: skip
     state = TrainingState(
         Path(model_path).parent / "train_state",

@@ -41,3 +41,16 @@ def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
     assert float(schedule(60)) == pytest.approx(0.005, rel=1e-3)  # half way down the cosine
     assert float(schedule(110)) == pytest.approx(0.0, abs=1e-7)
     assert learning_rate_schedule(0.01, "constant", 110, 10) == 0.01
+
+
+def test_class_weights_on_a_hand_worked_case():
+    from streetseg.train import class_weights
+
+    # Frequencies 0.5, 0.25, 0.25, 0: median of the present ones is 0.25, so raw weights are
+    # 0.5, 1, 1 (absent class 0); the mean pixel weight 0.5*0.5 + 0.25 + 0.25 = 0.75 -> /0.75.
+    weights = class_weights([50, 25, 25, 0], "median_frequency")
+    assert weights == pytest.approx([0.5 / 0.75, 1 / 0.75, 1 / 0.75, 0.0])
+    # inverse_sqrt: 1/sqrt(.5), 2, 2 with mean .5*1.414+.25*2+.25*2 = 1.7071.
+    weights = class_weights([50, 25, 25, 0], "inverse_sqrt")
+    assert weights == pytest.approx([1.41421 / 1.70711, 2 / 1.70711, 2 / 1.70711, 0.0], rel=1e-4)
+    assert class_weights([1, 2], "none") is None
