@@ -67,9 +67,18 @@ def mask_inputs(wildcards):
     return {"annotation": row["annotation"], "image": row["image"]}
 
 
+def mask_files(sample_ids, extension="png"):
+    """The masks ("png") or label statistics ("json") of the given samples.
+
+    Plain paths rather than expand(rules.masks.output...), whose storage-flagged patterns
+    expand() refuses when the files live in S3 (--default-storage-provider).
+    """
+    return [f"results/masks/{sample}.{extension}" for sample in sample_ids]
+
+
 def split_masks(wildcards):
     """The masks of every sample in a split, in sorted sample order."""
-    return [f"results/masks/{sample}.png" for sample in SPLITS[wildcards.split]]
+    return mask_files(SPLITS[wildcards.split])
 
 
 def split_images(wildcards):

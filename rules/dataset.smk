@@ -3,8 +3,8 @@ rule dataset:
         train_list=rules.splits.output.train,
         val_list=rules.splits.output.val,
         test_list=rules.splits.output.test,
-        masks=expand(rules.masks.output.mask, sample=samples.index),
-        stats=expand(rules.masks.output.stats, sample=samples.index),
+        masks=mask_files(samples.index),
+        stats=mask_files(samples.index, "json"),
     output:
         summary=report(
             "results/dataset/summary.tsv",

@@ -1,6 +1,6 @@
 rule evaluate:
     input:
-        truth=expand(rules.masks.output.mask, sample=SPLITS["test"]),
+        truth=mask_files(SPLITS["test"]),
         predictions=rules.predict.output.masks,
     output:
         per_class=report(
