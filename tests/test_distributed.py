@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -42,3 +43,14 @@ def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path
     assert "2 replica(s), global batch 8" in process.stdout
     history = pd.read_csv(tmp_path / "history.tsv", sep="\t")
     assert list(history["epoch"]) == [1, 2] and history["val_miou"].notna().all()
+
+
+def test_a_multi_task_slurm_job_is_refused_with_the_reason(monkeypatch):
+    # Two local workers under MultiWorkerMirroredStrategy were tried: Keras 3's fit() fails
+    # there ("Attempt to convert a value (PerReplica...)", keras-team/keras#20585), so a
+    # multi-task job stops at once with a message instead of failing inside training.
+    from streetseg.train import distribution_strategy
+
+    monkeypatch.setenv("SLURM_NTASKS", "2")
+    with pytest.raises(RuntimeError, match="2 SLURM tasks.*keras-team/keras#20585.*one node"):
+        distribution_strategy(log=lambda *_: None)
