@@ -21,27 +21,37 @@ class ImageError(ValueError):
     """An image cannot be used; the message names the file."""
 
 
-def open_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
-    """Open and fully decode an image, refusing missing, corrupt and oversized files."""
+def open_checked(path, max_pixels: int, error=None, what: str = "image") -> Image.Image:
+    """Open and fully decode a picture, refusing missing, corrupt and oversized files.
+
+    The pixel limit is checked from the header, before any pixel is decoded. Failures raise
+    ``error`` (an exception class, :class:`ImageError` by default) naming the file.
+    """
+    error = error or ImageError
     path = Path(path)
     if not path.is_file():
-        raise ImageError(f"{path}: image not found")
+        raise error(f"{path}: {what} not found")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(path)
             width, height = image.size
             if width * height > max_pixels:
-                raise ImageError(
-                    f"{path}: image is {width}x{height} = {width * height} pixels; "
+                raise error(
+                    f"{path}: {what} is {width}x{height} = {width * height} pixels; "
                     f"the limit (images.max_pixels) is {max_pixels}"
                 )
             image.load()
-    except ImageError:
+    except error:
         raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise ImageError(f"{path}: cannot decode image: {error}") from None
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as problem:
+        raise error(f"{path}: cannot decode {what}: {problem}") from None
     return image
+
+
+def open_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+    """Open and fully decode a photo (see :func:`open_checked`)."""
+    return open_checked(path, max_pixels)
 
 
 def load_rgb(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:

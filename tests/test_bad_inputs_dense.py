@@ -99,7 +99,7 @@ LABELS = [
     case("label-corrupt-auto", "l.png", b"not a png", "cannot decode label image"),
     case("label-empty-auto", "l.png", b"", "label image"),
     case("label-over-max-pixels", "l.png", grey(3, 24, 16),
-         "label image is 24x16; the limit (images.max_pixels) is 100", max_pixels=100),
+         "label image is 24x16 = 384 pixels; the limit (images.max_pixels) is 100", max_pixels=100),
     case("label-decompression-bomb", "l.png", BOMB, "pixels"),
     case("label-size-differs-from-photo", "l.png", grey(3, 24, 16),
          "annotation size is 24x16 but the image"),

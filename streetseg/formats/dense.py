@@ -8,15 +8,9 @@ pixels of an RGBA mask are unlabelled and become the ignore label.
 
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
-
-# The configured pixel limit (images.max_pixels) is checked from the header before decoding;
-# Pillow's own fixed limit is lifted so that it neither preempts nor caps that setting.
-Image.MAX_IMAGE_PIXELS = None
 
 from streetseg.formats.base import AnnotationError
 
@@ -26,24 +20,9 @@ COLOR_MODES = ("RGB", "RGBA")
 
 def open_mask_image(path, max_pixels: int) -> Image.Image:
     """Open and decode a label PNG, refusing missing, corrupt and oversized files."""
-    path = Path(path)
-    if not path.is_file():
-        raise AnnotationError(f"{path}: label image not found")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            if image.width * image.height > max_pixels:
-                raise AnnotationError(
-                    f"{path}: label image is {image.width}x{image.height}; the limit "
-                    f"(images.max_pixels) is {max_pixels} pixels"
-                )
-            image.load()
-    except AnnotationError:
-        raise
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
-        raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
-    return image
+    from streetseg.images import open_checked
+
+    return open_checked(path, max_pixels, AnnotationError, "label image")
 
 
 def dense_kind(image: Image.Image) -> str:
