@@ -36,6 +36,8 @@ localrules:
     dataset,
     evaluate,
     plots,
+    plots_gallery,
+    plots_config,
 
 
 wildcard_constraints:
@@ -93,5 +95,8 @@ def final_targets(wildcards):
         *rules.predict.output.masks,
         *rules.predict.output.panels,
         *rules.evaluate.output,
+        *rules.predict.output.overlays,
         *rules.plots.output,
+        *rules.plots_gallery.output,
+        *rules.plots_config.output,
     ]

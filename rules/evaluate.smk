@@ -13,12 +13,22 @@ rule evaluate:
             caption="../report/summary.rst",
             category="Metrics",
         ),
-        confusion="results/metrics/confusion.tsv",
+        confusion=report(
+            "results/metrics/confusion.tsv",
+            caption="../report/confusion_table.rst",
+            category="Metrics",
+        ),
+        per_image=report(
+            "results/metrics/per_image.tsv",
+            caption="../report/per_image.rst",
+            category="Metrics",
+        ),
     log:
         "logs/evaluate.log",
     conda:
         "../envs/core.yaml"
     params:
         classes=config["classes"],
+        samples=SPLITS["test"],
     script:
         "../scripts/evaluate.py"

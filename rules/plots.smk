@@ -1,15 +1,98 @@
 rule plots:
     input:
         history=rules.train.output.history,
+        per_class=rules.evaluate.output.per_class,
+        summary=rules.evaluate.output.summary,
+        confusion=rules.evaluate.output.confusion,
+        per_image=rules.evaluate.output.per_image,
+        dataset=rules.dataset.output.summary,
     output:
         curves=report(
             "results/plots/training_curves.png",
             caption="../report/training_curves.rst",
             category="Training",
         ),
+        per_class=report(
+            "results/plots/per_class_iou.png",
+            caption="../report/per_class_chart.rst",
+            category="Per class",
+        ),
+        confusion=report(
+            "results/plots/confusion.png",
+            caption="../report/confusion.rst",
+            category="Per class",
+        ),
+        class_shares=report(
+            "results/plots/class_shares.png",
+            caption="../report/class_shares.rst",
+            category="Dataset",
+        ),
+        per_image=report(
+            "results/plots/per_image_miou.png",
+            caption="../report/per_image_chart.rst",
+            category="Predictions",
+        ),
     log:
         "logs/plots.log",
     conda:
         "../envs/plots.yaml"
+    params:
+        classes=config["classes"],
     script:
         "../scripts/plots.py"
+
+
+rule plots_gallery:
+    input:
+        panels=rules.predict.output.panels,
+        per_image=rules.evaluate.output.per_image,
+    output:
+        gallery=report(
+            directory("results/report/gallery"),
+            patterns=["{sample}.png"],
+            caption="../report/panels.rst",
+            category="Predictions",
+            subcategory="All test images",
+            labels={"sample": "{sample}"},
+        ),
+        best=report(
+            directory("results/report/best"),
+            patterns=["{sample}.png"],
+            caption="../report/best.rst",
+            category="Predictions",
+            subcategory="Best images",
+            labels={"sample": "{sample}"},
+        ),
+        worst=report(
+            directory("results/report/worst"),
+            patterns=["{sample}.png"],
+            caption="../report/worst.rst",
+            category="Predictions",
+            subcategory="Worst images",
+            labels={"sample": "{sample}"},
+        ),
+    log:
+        "logs/plots_gallery.log",
+    conda:
+        "../envs/plots.yaml"
+    params:
+        samples=SPLITS["test"],
+    script:
+        "../scripts/plots_gallery.py"
+
+
+rule plots_config:
+    output:
+        config=report(
+            "results/report/config.yaml",
+            caption="../report/config.rst",
+            category="Run",
+        ),
+    log:
+        "logs/plots_config.log",
+    conda:
+        "../envs/plots.yaml"
+    params:
+        config=config,
+    script:
+        "../scripts/plots_config.py"

@@ -4,11 +4,8 @@ rule predict:
         shards=shard_files("test"),
     output:
         masks=expand("results/predictions/{sample}.png", sample=SPLITS["test"]),
-        panels=report(
-            expand("results/predictions/{sample}_panel.png", sample=SPLITS["test"]),
-            caption="../report/panels.rst",
-            category="Predictions",
-        ),
+        panels=expand("results/predictions/{sample}_panel.png", sample=SPLITS["test"]),
+        overlays=expand("results/predictions/{sample}_overlay.png", sample=SPLITS["test"]),
     log:
         "logs/predict.log",
     benchmark:

@@ -5,6 +5,7 @@ rule train:
     output:
         model="results/model/model.keras",
         history="results/model/history.tsv",
+        tensorboard=directory("results/model/tensorboard"),
     log:
         "logs/train.log",
     benchmark:

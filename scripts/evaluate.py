@@ -13,5 +13,7 @@ summary = write_evaluation(
     snakemake.output.per_class,
     snakemake.output.summary,
     snakemake.output.confusion,
+    snakemake.output.per_image,
+    sample_ids=snakemake.params.samples,
 )
 print(summary.to_string(index=False))

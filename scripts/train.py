@@ -25,4 +25,5 @@ train_model(
     class_weighting=options["class_weighting"],
     seed=options["seed"],
     threads=snakemake.threads,
+    tensorboard_dir=snakemake.output.tensorboard,
 )

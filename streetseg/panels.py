@@ -95,3 +95,38 @@ def make_panel(
         draw.text((x + tile_w // 2, title_h + header // 2), label, fill="black", font=font, anchor="mm")
     panel.paste(legend, (0, title_h + header + tile_h + gap))
     return panel
+
+
+def make_overlay(
+    image: np.ndarray,
+    prediction: np.ndarray,
+    table: ClassTable,
+    alpha: float = 0.5,
+    title: str = "",
+) -> Image.Image:
+    """The prediction's class colours blended over the photo, titled, with the class legend below.
+
+    Each class pixel becomes ``round((1 - alpha) * photo + alpha * colour)``; ignore-label pixels
+    (and any id outside the table) keep the photo so unlabelled areas stay recognisable.
+    """
+    photo = np.asarray(image, dtype=np.float64)[..., :3]
+    colours = colorize(prediction, table).astype(np.float64)
+    blended = np.rint((1 - alpha) * photo + alpha * colours)
+    labelled = prediction < table.num_classes
+    picture = np.where(labelled[..., None], blended, photo).clip(0, 255).astype(np.uint8)
+    height, width = prediction.shape
+    # Small images are enlarged, as in make_panel, so that the title and legend stay legible.
+    zoom = max(1, int(np.ceil(240 / height)))
+    tile_w, tile_h, gap, header = width * zoom, height * zoom, 8, 26
+    # A narrow photo still gets a legend wide enough for a few names per row.
+    canvas_w = max(tile_w + 2 * gap, 320)
+    legend = legend_strip(table, canvas_w)
+    title_h = header if title else 0
+    overlay = Image.new("RGB", (canvas_w, title_h + tile_h + gap + legend.height), "white")
+    if title:
+        draw = ImageDraw.Draw(overlay)
+        draw.text((gap, title_h // 2 + 2), title, fill="black", font=_font(16), anchor="lm")
+    tile = Image.fromarray(picture).resize((tile_w, tile_h), Image.NEAREST)
+    overlay.paste(tile, ((canvas_w - tile_w) // 2, title_h))
+    overlay.paste(legend, (0, title_h + tile_h + gap))
+    return overlay

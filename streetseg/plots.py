@@ -1,15 +1,19 @@
-"""The plots stage: training curves from the history table."""
+"""The plots and report stage: training curves, and the files the HTML report shows."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import matplotlib
+import yaml
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from streetseg.io import atomic_path  # noqa: E402
+from streetseg.io import atomic_folder, atomic_path  # noqa: E402
 
 
 def plot_training_curves(history_path: str, out_path: str) -> None:
@@ -29,3 +33,34 @@ def plot_training_curves(history_path: str, out_path: str) -> None:
     with atomic_path(out_path) as temporary:
         figure.savefig(temporary, format="png", dpi=110)
     plt.close(figure)
+
+
+def build_gallery(
+    panel_paths: list[str],
+    sample_ids: list[str],
+    per_image_path: str,
+    gallery_dir: str,
+    best_dir: str,
+    worst_dir: str,
+    count: int = 3,
+) -> None:
+    """Lay the prediction panels out for the report, one file per sample, and pick extremes.
+
+    ``gallery_dir`` gets every panel as ``{sample}.png`` so the report can label it by sample;
+    ``best_dir`` and ``worst_dir`` get the ``count`` panels with the highest and the lowest
+    per-image mIoU.
+    """
+    scores = pd.read_csv(per_image_path, sep="\t").dropna(subset=["mIoU"])
+    ranked = list(scores.sort_values(["mIoU", "sample"], ascending=[False, True])["sample"])
+    panels = dict(zip(sample_ids, panel_paths))
+    picks = {gallery_dir: sample_ids, best_dir: ranked[:count], worst_dir: ranked[::-1][:count]}
+    for folder, chosen in picks.items():
+        with atomic_folder(folder) as temporary:
+            for sample in chosen:
+                shutil.copyfile(panels[sample], Path(temporary) / f"{sample}.png")
+
+
+def write_config(config: dict, path: str) -> None:
+    """The configuration the run used, as YAML, for the report."""
+    with atomic_path(path) as temporary:
+        Path(temporary).write_text(yaml.safe_dump(config, sort_keys=False))

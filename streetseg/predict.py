@@ -12,7 +12,7 @@ from PIL import Image
 from streetseg.classes import ClassTable
 from streetseg.io import atomic_path, write_bytes_atomic
 from streetseg.masks import encode_mask
-from streetseg.panels import make_panel
+from streetseg.panels import make_overlay, make_panel
 
 
 def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -31,7 +31,8 @@ def predict_split(
     panels: bool = True,
     log=print,
 ) -> list[str]:
-    """Write ``{out_dir}/{sample}.png`` (palette mask) and ``{sample}_panel.png`` per record.
+    """Write ``{out_dir}/{sample}.png`` (palette mask), ``{sample}_panel.png`` (photo, truth,
+    prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per record.
 
     Images are resized to the model's input, predicted in batches, and the class ids are
     mapped back to the original size by nearest neighbour. Returns the sample ids.
@@ -57,6 +58,9 @@ def predict_split(
                 picture = make_panel(image, truth, prediction, table, title=sample)
                 with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
                     picture.save(temporary, format="PNG")
+                overlay = make_overlay(image, prediction, table, title=sample)
+                with atomic_path(Path(out_dir) / f"{sample}_overlay.png") as temporary:
+                    overlay.save(temporary, format="PNG")
             done.append(sample)
         log(f"predicted {len(done)} images ({len(done) / (time.perf_counter() - started):.1f} img/s)")
     return done

@@ -135,6 +135,7 @@ def train_model(
     class_weighting: str = "none",
     seed: int = 0,
     threads: int | None = None,
+    tensorboard_dir: str | None = None,
     strategy=None,
     log=print,
 ) -> pd.DataFrame:
@@ -191,6 +192,12 @@ def train_model(
     if state.completed_epochs():
         log(f"resuming after epoch {state.completed_epochs()} from {state.directory}")
     callbacks = [*state.callbacks(validate=val_data is not None), EpochProgress(epochs, n_train, log)]
+    # TensorBoard logs live with the resumable state while training runs (watch them with
+    # `tensorboard --logdir results/model/train_state/tensorboard`) and move to the output
+    # folder at the end, so an interrupted run keeps the curves of its finished epochs.
+    live_tensorboard = state.directory / "tensorboard"
+    if tensorboard_dir:
+        callbacks.append(keras.callbacks.TensorBoard(str(live_tensorboard), write_graph=False))
     try:
         with stop_on_sigterm():
             model.fit(
@@ -216,6 +223,9 @@ def train_model(
     table = history_table(state.history())
     with atomic_path(history_path) as temporary:
         table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
+    if tensorboard_dir:
+        shutil.rmtree(tensorboard_dir, ignore_errors=True)
+        shutil.copytree(live_tensorboard, tensorboard_dir)
     state.finish()
     return table
 

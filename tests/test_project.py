@@ -15,7 +15,7 @@ def _requirements() -> dict[str, str]:
         line = line.split("#")[0].strip()
         if line:
             name, version = line.split("==")
-            pins[name.lower()] = version
+            pins[name.split("[")[0].lower()] = version
     return pins
 
 

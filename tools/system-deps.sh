@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the tests use beyond Python: Graphviz's dot (DAG drawings). The SLURM
+# Debian packages the tests use beyond Python: Graphviz's dot (DAG drawings) and Chromium
+# (the HTML report opened headless). The SLURM
 # packages are installed by cluster/slurm/up.sh when the cluster tests start it.
 # Installs only what is missing, and only as root with apt; otherwise it says what to install.
 set -euo pipefail
 
-packages=(graphviz)
+packages=(graphviz chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

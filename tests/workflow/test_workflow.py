@@ -16,14 +16,6 @@ from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-def finished_run(tmp_path_factory) -> Path:
-    """One complete tiny run, shared by the checks below."""
-    workdir = tmp_path_factory.mktemp("run")
-    snakemake(workdir, "--cores", "2")
-    return workdir
-
-
 def test_dry_run_lists_every_stage(tmp_path):
     output = snakemake(tmp_path, "-n", "--quiet", "rules").stdout
     for rule in ("demo", "masks", "splits", "tfrecords", "train", "predict", "evaluate", "plots"):
