@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -50,23 +49,30 @@ def test_tensorboard_logs_are_written(finished_run):
     assert events
 
 
-def test_report_renders_in_headless_chromium(report, tmp_path):
+def test_report_opens_in_headless_chromium_and_shows_the_gallery(report, tmp_path):
+    """Debian's Chromium, driven by Playwright: open the report, go to the gallery, open a panel."""
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
         pytest.skip("Debian's chromium is not installed (make test installs it as root)")
-    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
-    dom = subprocess.run(
-        [browser, *BROWSER_FLAGS, *profile, "--virtual-time-budget=15000", "--dump-dom", report.as_uri()],
-        capture_output=True, text=True, timeout=180,
-    ).stdout  # fmt: skip
-    # The report is a script-built page: its menu only exists once the scripts ran.
-    assert "Predictions" in dom and "All test images" in dom
-    screenshot = tmp_path / "report.png"
-    subprocess.run(
-        [browser, *BROWSER_FLAGS, *profile, "--virtual-time-budget=15000", "--window-size=1400,1000",
-         f"--screenshot={screenshot}", report.as_uri()],
-        capture_output=True, text=True, timeout=180,
-    )  # fmt: skip
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    test_ids = (report.parent / "results" / "splits" / "test.txt").read_text().split()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=browser, args=BROWSER_FLAGS[1:])
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(report.as_uri())
+        page.get_by_text("Predictions", exact=True).first.click()
+        page.get_by_text("All test images", exact=True).first.click()
+        for sample in test_ids:  # the gallery lists every test image by its sample id
+            assert page.get_by_text(sample, exact=True).first.is_visible()
+        row = page.get_by_text(test_ids[0], exact=True).first.locator("xpath=ancestor::tr[1]")
+        row.locator('a[iconname="eye"]').click()
+        page.wait_for_timeout(500)
+        screenshot = tmp_path / "gallery.png"
+        page.screenshot(path=str(screenshot))
+        shown = [page.locator("img").nth(i).bounding_box() for i in range(page.locator("img").count())]
+        chromium.close()
+    # The panel is shown large (the only other image is the 16-pixel logo).
+    assert any(box and box["width"] > 400 for box in shown), shown
     pixels = np.asarray(Image.open(screenshot).convert("L"))
-    assert pixels.shape == (1000, 1400) and pixels.std() > 10  # a rendered page, not a blank one
-    shutil.copyfile(screenshot, Path(report).with_suffix(".png"))
+    assert pixels.shape == (1000, 1400) and pixels.std() > 10
+    shutil.copyfile(screenshot, report.with_name("report-gallery.png"))
