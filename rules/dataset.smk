@@ -9,6 +9,7 @@ rule dataset:
         summary=report(
             "results/dataset/summary.tsv",
             caption="../report/dataset.rst",
+            labels={"figure": "class shares per split"},
             category="Dataset",
         ),
         images="results/dataset/images.tsv",

@@ -10,27 +10,44 @@ rule plots:
         curves=report(
             "results/plots/training_curves.png",
             caption="../report/training_curves.rst",
+            labels={"figure": "training curves"},
             category="Training",
         ),
         per_class=report(
             "results/plots/per_class_iou.png",
             caption="../report/per_class_chart.rst",
+            labels={"figure": "per-class IoU"},
             category="Per class",
         ),
         confusion=report(
             "results/plots/confusion.png",
             caption="../report/confusion.rst",
+            labels={"figure": "confusion heatmap"},
             category="Per class",
         ),
         class_shares=report(
             "results/plots/class_shares.png",
             caption="../report/class_shares.rst",
+            labels={"figure": "class shares chart"},
             category="Dataset",
         ),
         per_image=report(
             "results/plots/per_image_miou.png",
             caption="../report/per_image_chart.rst",
             category="Predictions",
+            labels={"figure": "per-image mIoU"},
+        ),
+        metrics_tables=report(
+            "results/report/metrics.html",
+            caption="../report/metrics_tables.rst",
+            category="Metrics",
+            labels={"figure": "metrics tables"},
+        ),
+        dataset_table=report(
+            "results/report/dataset.html",
+            caption="../report/dataset.rst",
+            category="Dataset",
+            labels={"figure": "class shares table"},
         ),
     log:
         "logs/plots.log",
@@ -86,6 +103,7 @@ rule plots_config:
         config=report(
             "results/report/config.yaml",
             caption="../report/config.rst",
+            labels={"figure": "configuration"},
             category="Run",
         ),
     log:

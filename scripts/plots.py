@@ -11,7 +11,7 @@ from streetseg.charts import (
     plot_per_class_iou,
     plot_per_image_scores,
 )
-from streetseg.plots import plot_training_curves
+from streetseg.plots import plot_training_curves, write_tables_html
 
 classes = snakemake.params.classes
 plot_training_curves(snakemake.input.history, snakemake.output.curves)
@@ -19,3 +19,14 @@ plot_per_class_iou(snakemake.input.per_class, snakemake.input.summary, classes, 
 plot_confusion(snakemake.input.confusion, classes, snakemake.output.confusion)
 plot_class_shares(snakemake.input.dataset, classes, snakemake.output.class_shares)
 plot_per_image_scores(snakemake.input.per_image, snakemake.output.per_image)
+write_tables_html(
+    {
+        "Summary": snakemake.input.summary,
+        "Per class": snakemake.input.per_class,
+        "Per image": snakemake.input.per_image,
+        "Confusion (pixels; rows truth, columns prediction)": snakemake.input.confusion,
+    },
+    snakemake.output.metrics_tables,
+    "Test metrics",
+)
+write_tables_html({"Class shares per split": snakemake.input.dataset}, snakemake.output.dataset_table, "Dataset")

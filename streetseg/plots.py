@@ -64,3 +64,25 @@ def write_config(config: dict, path: str) -> None:
     """The configuration the run used, as YAML, for the report."""
     with atomic_path(path) as temporary:
         Path(temporary).write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+TABLE_STYLE = """<style>
+body { font-family: sans-serif; font-size: 14px; margin: 1em; }
+table { border-collapse: collapse; margin-bottom: 1.5em; }
+th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: right; }
+th { background: #f0f0f0; } td:first-child, th:first-child { text-align: left; }
+</style>"""
+
+
+def write_tables_html(tables: dict[str, str], out_path: str, title: str) -> None:
+    """Render TSV tables as one HTML page, so that the report shows them instead of offering
+    files to download. ``tables`` maps a heading to a TSV path."""
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title>",
+             TABLE_STYLE, f"</head><body><h2>{title}</h2>"]  # fmt: skip
+    for heading, path in tables.items():
+        frame = pd.read_csv(path, sep="\t")
+        parts.append(f"<h3>{heading}</h3>")
+        parts.append(frame.to_html(index=False, float_format=lambda v: f"{v:.3f}", na_rep="n/a"))
+    parts.append("</body></html>")
+    with atomic_path(out_path) as temporary:
+        Path(temporary).write_text("\n".join(parts))

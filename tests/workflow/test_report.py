@@ -30,7 +30,8 @@ def test_report_holds_every_item_with_its_caption(report, finished_run):
     for subcategory in ("All test images", "Best images", "Worst images"):
         assert subcategory in html, subcategory
     for name in ("summary.tsv", "config.yaml", "training_curves.png", "per_class_iou.png",
-                 "confusion.png", "class_shares.png", "per_image_miou.png", "per_class.tsv"):  # fmt: skip
+                 "confusion.png", "class_shares.png", "per_image_miou.png", "per_class.tsv",
+                 "metrics.html", "dataset.html"):  # fmt: skip
         assert name in html, name
     test_ids = (finished_run / "results" / "splits" / "test.txt").read_text().split()
     for sample in test_ids:
@@ -70,7 +71,15 @@ def test_report_opens_in_headless_chromium_and_shows_the_gallery(report, tmp_pat
         screenshot = tmp_path / "gallery.png"
         page.screenshot(path=str(screenshot))
         shown = [page.locator("img").nth(i).bounding_box() for i in range(page.locator("img").count())]
+        # The metrics are shown as tables inside the report, not only offered for download.
+        page.locator("a").filter(has_text="Results").first.click()
+        page.get_by_text("Metrics", exact=True).first.click()
+        row = page.get_by_text("metrics tables", exact=True).first
+        row.locator("xpath=ancestor::tr[1]").locator('a[iconname="eye"]').click()
+        page.wait_for_timeout(500)
+        frames_text = " ".join(frame.content() for frame in page.frames)
         chromium.close()
+    assert "<table" in frames_text and "pixel_accuracy" in frames_text
     # The panel is shown large (the only other image is the 16-pixel logo).
     assert any(box and box["width"] > 400 for box in shown), shown
     pixels = np.asarray(Image.open(screenshot).convert("L"))
