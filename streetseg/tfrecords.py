@@ -9,8 +9,6 @@ id order, so the same inputs always give byte-identical shards.
 from __future__ import annotations
 
 import io
-import re
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -18,9 +16,6 @@ from PIL import Image
 from streetseg.images import DEFAULT_MAX_PIXELS, encoded_image
 from streetseg.io import atomic_path
 from streetseg.masks import read_mask
-
-SHARD_NAME = re.compile(r"^(?P<split>\w+)-(?P<index>\d{5})-of-(?P<count>\d{5})\.tfrecord$")
-
 
 def shard_names(split: str, count: int) -> list[str]:
     """File names of a split's shards: ``{split}-{index:05d}-of-{count:05d}.tfrecord``."""
@@ -127,13 +122,3 @@ def read_records(shard_paths: list[str]) -> list[dict]:
             }
         )
     return records
-
-
-def split_of_shard(path: str) -> str:
-    """The split a shard file belongs to, from its name."""
-    match = SHARD_NAME.match(Path(path).name)
-    if match is None:
-        raise ValueError(f"{path}: not a shard name like train-00000-of-00004.tfrecord")
-    return match.group("split")
-
-
