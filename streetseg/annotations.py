@@ -31,6 +31,14 @@ DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
 
 def detect_format(path: str | Path) -> str:
     """Name the format of an annotation file from its extension and its top-level structure."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: str | Path):
+    """The format of an annotation file and its parsed document (None for dense PNGs).
+
+    Callers hand the document on to the reader, so that a file is parsed once, not twice.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in DENSE_SUFFIXES:
@@ -42,40 +50,43 @@ def detect_format(path: str | Path) -> str:
             raise AnnotationError(f"{path}: label image not found")
         try:
             with Image.open(path) as image:  # The header is enough to tell the kind.
-                return "index_png" if image.mode in INDEX_MODES else "color_png"
+                return ("index_png" if image.mode in INDEX_MODES else "color_png"), None
         except (OSError, SyntaxError, ValueError) as error:
             raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
     if suffix == ".xml":
         root = read_xml(path)
         if root.tag == "annotations":
-            return "cvat_xml"
+            return "cvat_xml", root
         if root.tag == "annotation":
             if root.find("size") is not None:
-                return "labelbox_voc"
+                return "labelbox_voc", root
             if root.find("imagesize") is not None or root.find(".//polygon/pt") is not None:
-                return "labelme_xml"
+                return "labelme_xml", root
             raise AnnotationError(f"{path}: missing <size>")
         raise AnnotationError(f"{path}: root element <{root.tag}> is not a known annotation format")
     if suffix == ".json":
         data = read_json(path)
         if isinstance(data, dict) and "shapes" in data:
-            return "labelme_json"
+            return "labelme_json", data
         if isinstance(data, dict) and "images" in data and "annotations" in data:
-            return "coco_json"
+            return "coco_json", data
         raise AnnotationError(f"{path}: JSON is neither labelme (shapes) nor COCO (images, annotations)")
     raise AnnotationError(f"{path}: unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}")
 
 
-def read_polygons(path: str | Path, image_name: str, fmt: str) -> Annotation:
-    """Read a polygon-format annotation; ``image_name`` picks the image in multi-image files."""
+def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) -> Annotation:
+    """Read a polygon-format annotation; ``image_name`` picks the image in multi-image files.
+
+    ``document`` is the file already parsed by :func:`inspect_file`, if it was.
+    """
     if fmt == "labelbox_voc":
-        return parse_voc_xml(path)
+        return parse_voc_xml(path, document)
     if fmt == "labelme_xml":
-        return parse_labelme_xml(path)
+        return parse_labelme_xml(path, document)
     if fmt == "labelme_json":
-        return parse_labelme_json(path)
+        return parse_labelme_json(path, document)
     if fmt == "cvat_xml":
-        return parse_cvat_xml(path, image_name)
+        return parse_cvat_xml(path, image_name, document)
     if fmt == "coco_json":
-        return parse_coco_json(path, image_name)
+        return parse_coco_json(path, image_name, document)
     raise ValueError(f"unknown polygon format {fmt!r}; formats: {', '.join(POLYGON_FORMATS)}")

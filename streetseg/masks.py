@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from streetseg.annotations import DENSE_FORMATS, FORMATS, detect_format, read_polygons
+from streetseg.annotations import DENSE_FORMATS, FORMATS, inspect_file, read_polygons
 from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.formats.base import AnnotationError
 from streetseg.formats.dense import color_keys, dense_kind, key_to_color, map_index_values, open_mask_image
@@ -127,12 +127,12 @@ def make_mask(
     if fmt not in FORMATS + ("auto",):
         raise ValueError(f"unknown annotation format {fmt!r}; formats: auto, {', '.join(FORMATS)}")
     width, height = image_size(image_path, max_pixels)
-    kind = detect_format(annotation_path) if fmt == "auto" else fmt
+    kind, document = inspect_file(annotation_path) if fmt == "auto" else (fmt, None)
     if kind in DENSE_FORMATS:
         mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
         declared_h, declared_w = mask.shape
     else:
-        annotation = read_polygons(annotation_path, Path(image_path).name, kind)
+        annotation = read_polygons(annotation_path, Path(image_path).name, kind, document)
         declared_w, declared_h = annotation.width or width, annotation.height or height
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(

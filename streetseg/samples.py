@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from streetseg.annotations import MULTI_IMAGE_FORMATS, detect_format
+from streetseg.annotations import MULTI_IMAGE_FORMATS, inspect_file
 from streetseg.demo import demo_sample_ids
 from streetseg.formats.coco import coco_image_names
 from streetseg.formats.cvat import cvat_image_names
@@ -69,9 +69,10 @@ def directory_samples(directory: str) -> pd.DataFrame:
     images = _stem_map(folder, IMAGE_SUFFIXES)
     rows = []
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xml", ".json")):
-        fmt = detect_format(path)
+        fmt, document = inspect_file(path)
         if fmt in MULTI_IMAGE_FORMATS:
-            names = cvat_image_names(path) if fmt == "cvat_xml" else coco_image_names(path)
+            lister = cvat_image_names if fmt == "cvat_xml" else coco_image_names
+            names = lister(path, document)
             for name in names:
                 image = folder / name
                 if not image.is_file():

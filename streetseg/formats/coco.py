@@ -77,9 +77,9 @@ def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.nd
     return bitmap.astype(bool)
 
 
-def parse_coco_json(path, image_name: str) -> Annotation:
+def parse_coco_json(path, image_name: str, document=None) -> Annotation:
     """Read the annotations of one image from a COCO JSON file."""
-    data = read_json(path)
+    data = read_json(path) if document is None else document
     if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "annotations", "categories")):
         raise AnnotationError(f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)")
     entries = [(image, str(image.get("file_name", ""))) for image in data["images"] if isinstance(image, dict)]
@@ -122,9 +122,9 @@ def parse_coco_json(path, image_name: str) -> Annotation:
     return annotation
 
 
-def coco_image_names(path) -> list[str]:
+def coco_image_names(path, document=None) -> list[str]:
     """The file names of all images a COCO JSON file describes."""
-    data = read_json(path)
+    data = read_json(path) if document is None else document
     images = data.get("images") if isinstance(data, dict) else None
     if not isinstance(images, list):
         raise AnnotationError(f"{path}: not a COCO file (no 'images' list)")

@@ -76,9 +76,9 @@ def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
     return bitmap
 
 
-def parse_cvat_xml(path, image_name: str) -> Annotation:
+def parse_cvat_xml(path, image_name: str, document=None) -> Annotation:
     """Read the shapes of one image from a CVAT 1.1 XML export."""
-    root = read_xml(path)
+    root = read_xml(path) if document is None else document
     if root.tag != "annotations":
         raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotations>")
     entries = [(image, image.get("name") or "") for image in root.iter("image")]
@@ -108,6 +108,6 @@ def parse_cvat_xml(path, image_name: str) -> Annotation:
     return annotation
 
 
-def cvat_image_names(path) -> list[str]:
+def cvat_image_names(path, document=None) -> list[str]:
     """The names of all images a CVAT 1.1 XML export describes."""
-    return [image.get("name") or "" for image in read_xml(path).iter("image")]
+    return [image.get("name") or "" for image in (read_xml(path) if document is None else document).iter("image")]

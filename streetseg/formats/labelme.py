@@ -33,9 +33,9 @@ from streetseg.formats.base import (
 AREALESS_SHAPES = {"line", "linestrip", "point", "points"}
 
 
-def parse_labelme_xml(path: str | Path) -> Annotation:
+def parse_labelme_xml(path: str | Path, document=None) -> Annotation:
     """Read one LabelMe 3.0 XML file; a missing <imagesize> means the image's own size."""
-    root = read_xml(path)
+    root = read_xml(path) if document is None else document
     if root.tag != "annotation":
         raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
     width = height = None
@@ -76,9 +76,9 @@ def _circle(points, path, where: str, n_vertices: int = 64) -> np.ndarray:
     return np.stack([centre_x + radius * np.cos(angles), centre_y + radius * np.sin(angles)], 1)
 
 
-def parse_labelme_json(path: str | Path) -> Annotation:
+def parse_labelme_json(path: str | Path, document=None) -> Annotation:
     """Read one labelme JSON file."""
-    data = read_json(path)
+    data = read_json(path) if document is None else document
     if not isinstance(data, dict) or not isinstance(data.get("shapes"), list):
         raise AnnotationError(f"{path}: not a labelme JSON file (no 'shapes' list)")
     if "imageWidth" not in data or "imageHeight" not in data:

@@ -108,9 +108,9 @@ def parse_root(root, path) -> Annotation:
     return annotation
 
 
-def parse_voc_xml(path: str | Path) -> Annotation:
+def parse_voc_xml(path: str | Path, document=None) -> Annotation:
     """Read one Labelbox PASCAL VOC XML file."""
-    root = read_xml(path)
+    root = read_xml(path) if document is None else document
     if root.tag != "annotation":
         raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
     return parse_root(root, path)
