@@ -51,6 +51,12 @@ def shard_files(split):
     return [f"results/tfrecords/{name}" for name in shard_names(split, count)]
 
 
+def encoder_weights_file(wildcards):
+    """A local encoder weights file, so that replacing it retrains ("imagenet" is Keras' own)."""
+    weights = config["train"]["model"]["encoder_weights"]
+    return [] if weights in (None, "imagenet") else [weights]
+
+
 def demo_files(extension):
     """The demo scenes' images ("jpg") or annotations ("xml")."""
     directory = config["data"]["demo_dir"]

@@ -2,6 +2,7 @@ rule train:
     input:
         train=shard_files("train"),
         val=shard_files("val"),
+        encoder_weights=encoder_weights_file,
     output:
         model="results/model/model.keras",
         history="results/model/history.tsv",

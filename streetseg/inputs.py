@@ -77,12 +77,10 @@ def load_dataset(
     shuffle: bool = False,
     seed: int = 0,
     repeat: bool = False,
-    class_weights=None,
 ) -> tf.data.Dataset:
     """(image, mask) batches from shards; training sets shuffle, augment and interleave.
 
-    With ``class_weights`` (one per class) each batch also carries per-pixel sample weights,
-    the weight of the pixel's true class, and 0 for ignored pixels.
+    Class weights are applied by the loss (streetseg.losses), not as sample weights here.
     """
     image_size = tuple(int(side) for side in image_size)
     files = tf.data.Dataset.from_tensor_slices(list(shard_paths))
@@ -112,11 +110,6 @@ def load_dataset(
             num_parallel_calls=tf.data.AUTOTUNE,
         )
     pairs = pairs.map(lambda image, mask: (image, mask[..., 0]))
-    if class_weights is not None:
-        table = [0.0] * 256
-        table[: len(class_weights)] = [float(w) for w in class_weights]
-        lookup = tf.constant(table, dtype=tf.float32)
-        pairs = pairs.map(lambda image, mask: (image, mask, tf.gather(lookup, mask)))
     return pairs.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
 

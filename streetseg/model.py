@@ -57,3 +57,20 @@ def build_unet(
         num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
     )(x)
     return keras.Model(inputs, outputs, name="unet")
+
+
+def build_model(
+    image_size: tuple[int, int],
+    num_classes: int,
+    encoder: str = "unet",
+    encoder_weights: str | None = None,
+    depth: int = 4,
+    **options,
+) -> keras.Model:
+    """The configured model: the plain U-Net, or a U-Net on a pretrained keras.applications
+    encoder (``encoder`` names it; ``encoder_weights`` is "imagenet", a file path or None)."""
+    if encoder == "unet":
+        return build_unet(image_size, num_classes, depth=depth, **options)
+    from streetseg.encoders import build_encoder_unet
+
+    return build_encoder_unet(image_size, num_classes, encoder, encoder_weights, **options)

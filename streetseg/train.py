@@ -6,18 +6,19 @@ import math
 import os
 import shutil
 import statistics
-import time
 from pathlib import Path
 
 import keras
 import pandas as pd
 import tensorflow as tf
 
+from streetseg.callbacks import EpochProgress, TimeBudget, early_stopping
 from streetseg.checkpoints import TrainingInterrupted, TrainingState, fingerprint, stop_on_sigterm
 from streetseg.classes import IGNORE_LABEL
 from streetseg.inputs import class_pixel_counts, load_dataset
 from streetseg.io import atomic_path
-from streetseg.model import build_unet
+from streetseg.losses import SegmentationLoss
+from streetseg.model import build_model
 from streetseg.tfrecords import count_records
 
 HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
@@ -108,11 +109,12 @@ def learning_rate_schedule(
     )
 
 
-def compile_model(model, num_classes: int, learning_rate):
-    """Adam, sparse categorical cross-entropy that skips ignored pixels, and mean IoU."""
+def compile_model(model, num_classes: int, learning_rate, loss: dict | None = None, class_weights=None):
+    """Adam, the segmentation loss (cross-entropy skipping ignored pixels, class weights, and
+    the optional focal and Dice terms of ``loss``) and mean IoU."""
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
-        loss=keras.losses.SparseCategoricalCrossentropy(ignore_class=IGNORE_LABEL),
+        loss=SegmentationLoss(num_classes, class_weights, **(loss or {})),
         metrics=[mean_iou_metric(num_classes)],
     )
     return model
@@ -133,6 +135,9 @@ def train_model(
     schedule: str = "cosine",
     warmup_epochs: int = 1,
     class_weighting: str = "none",
+    loss: dict | None = None,
+    early_stop: dict | None = None,
+    time_limit_minutes: float | None = None,
     seed: int = 0,
     threads: int | None = None,
     tensorboard_dir: str | None = None,
@@ -144,7 +149,9 @@ def train_model(
     Without validation data the last epoch's model is kept. The test split never enters this
     function: only train and val shards are passed in. ``batch_size`` is per replica: with
     several GPUs or workers the global batch is ``batch_size`` times the replica count, so
-    each device keeps the batch it was tuned for.
+    each device keeps the batch it was tuned for. ``loss`` holds ``focal_gamma`` and
+    ``dice_weight``; ``early_stop`` holds ``patience`` (0 = off) and ``min_delta`` for early
+    stopping on val mIoU; ``time_limit_minutes`` stops before an epoch that would pass it.
     """
     configure_tensorflow(threads, seed)
     strategy = strategy or distribution_strategy(log)
@@ -162,7 +169,6 @@ def train_model(
         log(f"class weights ({class_weighting}): " + ", ".join(f"{w:.2f}" for w in weights))
     train_data = load_dataset(
         train_shards, image_size, global_batch, augment, shuffle=True, seed=seed, repeat=True,
-        class_weights=weights,
     )
     steps_per_epoch = math.ceil(n_train / global_batch)
     # A replica handed an empty final batch breaks MirroredStrategy, so with several replicas
@@ -171,18 +177,18 @@ def train_model(
         load_dataset(val_shards, image_size, global_batch, repeat=replicas > 1) if n_val else None
     )
     with strategy.scope():
-        model = build_unet(image_size, num_classes, **model_options)
+        model = build_model(image_size, num_classes, **model_options)
         rate = learning_rate_schedule(
             learning_rate, schedule, epochs * steps_per_epoch, warmup_epochs * steps_per_epoch
         )
-        compile_model(model, num_classes, rate)
+        compile_model(model, num_classes, rate, loss, weights)
     log(f"model: {model.count_params():,} parameters; {replicas} replica(s), global batch {global_batch}")
 
     settings = {
         "image_size": list(image_size), "epochs": epochs, "batch_size": batch_size,
         "learning_rate": learning_rate, "model": model_options, "augment": augment,
         "schedule": schedule, "warmup_epochs": warmup_epochs, "seed": seed,
-        "class_weighting": class_weighting,
+        "class_weighting": class_weighting, "loss": loss,
     }  # fmt: skip
     state = TrainingState(
         Path(model_path).parent / "train_state",
@@ -192,6 +198,10 @@ def train_model(
     if state.completed_epochs():
         log(f"resuming after epoch {state.completed_epochs()} from {state.directory}")
     callbacks = [*state.callbacks(validate=val_data is not None), EpochProgress(epochs, n_train, log)]
+    if early_stop and early_stop.get("patience") and val_data is not None:
+        callbacks.insert(0, early_stopping(early_stop["patience"], early_stop.get("min_delta", 0.0)))
+    if time_limit_minutes:
+        callbacks.insert(0, TimeBudget(time_limit_minutes, log))
     # TensorBoard logs live with the resumable state while training runs (watch them with
     # `tensorboard --logdir results/model/train_state/tensorboard`) and move to the output
     # folder at the end, so an interrupted run keeps the curves of its finished epochs.
@@ -239,25 +249,3 @@ def history_table(log: pd.DataFrame) -> pd.DataFrame:
     table.insert(0, "epoch", range(1, len(table) + 1))
     extra = [c for c in table.columns if c not in HISTORY_COLUMNS]
     return table[HISTORY_COLUMNS + extra]
-
-
-class EpochProgress(keras.callbacks.Callback):
-    """A progress line per epoch, with elapsed time, throughput and the epoch's metrics."""
-
-    def __init__(self, epochs: int, n_train: int, log):
-        super().__init__()
-        self.epochs, self.n_train, self.log = epochs, n_train, log
-        self.started = time.perf_counter()
-        self.epoch_started = self.started
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch_started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        seconds = time.perf_counter() - self.epoch_started
-        figures = " ".join(f"{k}={v:.4f}" for k, v in sorted((logs or {}).items()))
-        self.log(
-            f"epoch {epoch + 1}/{self.epochs} {seconds:.1f}s "
-            f"({self.n_train / max(seconds, 1e-9):.1f} img/s, total "
-            f"{time.perf_counter() - self.started:.0f}s) {figures}"
-        )
