@@ -1,0 +1,145 @@
+"""Shared helpers for the bench/ scripts: timing, the machine line, demo data and the table.
+
+Not a script. Demo data (scenes, masks, shards) is generated once per size under a cache
+folder (``$STREETSEG_BENCH_CACHE``, default ``/tmp/streetseg-bench``) and reused by later runs,
+so only the first run of a script pays for it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import shlex
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+CACHE = Path(os.environ.get("STREETSEG_BENCH_CACHE", "/tmp/streetseg-bench"))
+SEED = 7
+
+
+def default_config() -> dict:
+    """The workflow's config/config.yaml as a dict."""
+    import yaml
+
+    return yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+
+
+def classes() -> list[dict]:
+    return default_config()["classes"]
+
+
+def median_time(function, repeats: int = 5, warmup: int = 1) -> float:
+    """Median wall time of ``function()`` in seconds over ``repeats`` runs after ``warmup``."""
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def interleaved_medians(functions: dict, repeats: int = 5, warmup: int = 1) -> dict:
+    """Median time of each named function, the runs interleaved so that load changes on a
+    shared machine hit every candidate alike."""
+    for function in functions.values():
+        for _ in range(warmup):
+            function()
+    times = {name: [] for name in functions}
+    for _ in range(repeats):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def machine() -> str:
+    """'N cores, CPU model, Python x.y' from /proc/cpuinfo."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+def command() -> str:
+    """The command line that ran this script, relative to the repository root."""
+    script = Path(sys.argv[0]).resolve()
+    try:
+        script = script.relative_to(REPO)
+    except ValueError:
+        pass
+    return " ".join([".venv/bin/python", str(script), *map(shlex.quote, sys.argv[1:])])
+
+
+def print_table(row: str, rows: list[tuple[str, str]]) -> None:
+    """Print one small markdown table: date, machine, command, then the given (name, value)."""
+    lines = [f"### {row}", "", "| | |", "|---|---|"]
+    header = [
+        ("date", datetime.date.today().isoformat()),
+        ("machine", machine()),
+        ("command", f"`{command()}`"),
+    ]
+    lines += [f"| {name} | {value} |" for name, value in header + rows]
+    print("\n".join(lines), flush=True)
+
+
+def demo_scenes(n_scenes: int, width: int = 320, height: int = 240) -> Path:
+    """Folder of ``n_scenes`` demo scenes (jpg + Labelbox VOC xml), generated once."""
+    from streetseg.demo import write_demo
+
+    folder = CACHE / f"demo-{n_scenes}-{width}x{height}-seed{SEED}"
+    done = folder / ".done"
+    if not done.exists():
+        write_demo(folder, n_scenes, SEED, width, height, log=lambda *_: None)
+        done.touch()
+    return folder
+
+
+def demo_masks(n_scenes: int, width: int = 320, height: int = 240) -> dict[str, tuple[Path, Path]]:
+    """{sample: (image, mask)} for the demo scenes, masks made once with make_mask."""
+    from streetseg.demo import demo_sample_ids
+    from streetseg.masks import make_mask
+
+    scenes = demo_scenes(n_scenes, width, height)
+    masks = scenes / "masks"
+    done = masks / ".done"
+    pairs = {s: (scenes / f"{s}.jpg", masks / f"{s}.png") for s in demo_sample_ids(n_scenes)}
+    if not done.exists():
+        table = classes()
+        for sample, (image, mask) in pairs.items():
+            make_mask(scenes / f"{sample}.xml", image, mask, table)
+        done.touch()
+    return pairs
+
+
+def demo_shards(n_scenes: int, num_shards: int = 2, width: int = 320, height: int = 240) -> list[str]:
+    """Shard paths holding every demo scene (as one 'train' split), written once."""
+    from streetseg.tfrecords import shard_names, write_shards
+
+    pairs = demo_masks(n_scenes, width, height)
+    folder = demo_scenes(n_scenes, width, height) / f"shards-{num_shards}"
+    paths = [str(folder / name) for name in shard_names("train", num_shards)]
+    done = folder / ".done"
+    if not done.exists():
+        write_shards({s: tuple(map(str, p)) for s, p in pairs.items()}, paths, log=lambda *_: None)
+        done.touch()
+    return paths
+
+
+def quiet_tensorflow() -> None:
+    """Silence TensorFlow's start-up chatter (must run before it is imported)."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
