@@ -21,9 +21,8 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from PIL import Image, ImageDraw
-
 from _common import classes, demo_scenes, interleaved_medians, print_table
+from PIL import Image, ImageDraw
 
 
 def parse_all(folder, sample_ids):

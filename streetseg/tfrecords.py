@@ -9,6 +9,9 @@ id order, so the same inputs always give byte-identical shards.
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -16,6 +19,7 @@ from PIL import Image
 from streetseg.images import DEFAULT_MAX_PIXELS, encoded_image
 from streetseg.io import atomic_path
 from streetseg.masks import read_mask
+
 
 def shard_names(split: str, count: int) -> list[str]:
     """File names of a split's shards: ``{split}-{index:05d}-of-{count:05d}.tfrecord``."""
@@ -39,6 +43,64 @@ def encode_ids(mask: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_chunks(data: bytes):
+    """(type, body) of every chunk of a PNG, CRCs checked; ValueError when malformed."""
+    if not data.startswith(PNG_SIGNATURE):
+        raise ValueError("not a PNG")
+    chunks, offset = [], len(PNG_SIGNATURE)
+    while offset < len(data):
+        if offset + 12 > len(data):
+            raise ValueError("truncated chunk")
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind, body = data[offset + 4 : offset + 8], data[offset + 8 : offset + 8 + length]
+        (crc,) = struct.unpack(">I", data[offset + 8 + length : offset + 12 + length] or b"\0" * 4)
+        if len(body) != length or zlib.crc32(kind + body) != crc:
+            raise ValueError(f"bad {kind!r} chunk")
+        chunks.append((kind, body))
+        offset += 12 + length
+    if not chunks or chunks[0][0] != b"IHDR" or chunks[-1][0] != b"IEND":
+        raise ValueError("missing IHDR or IEND")
+    return chunks
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def mask_ids_png(mask_path) -> tuple[bytes, int, int]:
+    """The mask as an 8-bit greyscale PNG of class ids, with its (height, width).
+
+    The mask stage writes 8-bit palette PNGs whose indices are the class ids. Their
+    compressed pixel data is already what a greyscale PNG of the ids holds, so the palette
+    is dropped and the header relabelled instead of decoding and re-encoding the pixels (which
+    dominated the time per record). The pixel data is still inflated and its row filters
+    checked, so a damaged mask is refused as before. Any other PNG is decoded and re-encoded.
+    """
+    data = Path(mask_path).read_bytes()
+    try:
+        chunks = _png_chunks(data)
+        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+        if depth != 8 or colour not in (0, 3) or interlace != 0:
+            raise ValueError("not an 8-bit, non-interlaced palette or grey PNG")
+        pixels = b"".join(body for kind, body in chunks if kind == b"IDAT")
+        rows = np.frombuffer(zlib.decompress(pixels), dtype=np.uint8)
+        if rows.size != height * (width + 1) or rows.reshape(height, width + 1)[:, 0].max(initial=0) > 4:
+            raise ValueError("pixel data does not match the header")
+    except (ValueError, struct.error, zlib.error):
+        mask = read_mask(mask_path)
+        return encode_ids(mask), mask.shape[0], mask.shape[1]
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        PNG_SIGNATURE + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b""),
+        height,
+        width,
+    )
+
+
 def _bytes_feature(tf, value: bytes):
     return tf.train.Feature(bytes_list=tf.train.BytesList(value=[value]))
 
@@ -52,10 +114,10 @@ def serialize_sample(sample_id: str, image_path, mask_path, max_pixels=DEFAULT_M
     import tensorflow as tf
 
     image_bytes, image_format, height, width = encoded_image(image_path, max_pixels)
-    mask = read_mask(mask_path)
-    if mask.shape != (height, width):
+    mask_bytes, mask_height, mask_width = mask_ids_png(mask_path)
+    if (mask_height, mask_width) != (height, width):
         raise ValueError(
-            f"{mask_path}: mask is {mask.shape[1]}x{mask.shape[0]} but image {image_path} "
+            f"{mask_path}: mask is {mask_width}x{mask_height} but image {image_path} "
             f"is {width}x{height}"
         )
     features = {
@@ -63,7 +125,7 @@ def serialize_sample(sample_id: str, image_path, mask_path, max_pixels=DEFAULT_M
         "image/format": _bytes_feature(tf, image_format.encode()),
         "image/height": _int_feature(tf, height),
         "image/width": _int_feature(tf, width),
-        "mask/encoded": _bytes_feature(tf, encode_ids(mask)),
+        "mask/encoded": _bytes_feature(tf, mask_bytes),
         "sample_id": _bytes_feature(tf, sample_id.encode()),
     }
     return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()

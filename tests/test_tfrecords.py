@@ -7,7 +7,14 @@ import pytest
 from PIL import Image
 
 from streetseg.masks import make_mask, read_mask
-from streetseg.tfrecords import deal_to_shards, read_records, shard_names, write_shards
+from streetseg.tfrecords import (
+    deal_to_shards,
+    encode_ids,
+    mask_ids_png,
+    read_records,
+    shard_names,
+    write_shards,
+)
 
 
 def _samples(make_sample, tmp_path, classes, count=5):
@@ -82,3 +89,25 @@ def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
     decoded = Image.open(io.BytesIO(record["image"]))
     assert decoded.mode == "RGB" and decoded.size == (6, 4)
     assert (record["height"], record["width"]) == (4, 6)
+
+
+def test_palette_masks_are_relabelled_as_grey_without_changing_ids(make_sample, tmp_path, classes):
+    samples = _samples(make_sample, tmp_path, classes, count=2)
+    for _, mask_path in samples.values():
+        data, height, width = mask_ids_png(mask_path)
+        stored = Image.open(io.BytesIO(data))
+        assert stored.mode == "L" and (height, width) == (stored.height, stored.width)
+        np.testing.assert_array_equal(np.asarray(stored), read_mask(mask_path))
+
+
+def test_grey_and_damaged_masks(tmp_path):
+    ids = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    grey = tmp_path / "grey.png"
+    Image.fromarray(ids, mode="L").save(grey)
+    np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(mask_ids_png(grey)[0]))), ids)
+    damaged = tmp_path / "damaged.png"
+    data = bytearray(encode_ids(np.zeros((30, 40), dtype=np.uint8)))
+    data[-20] ^= 0xFF  # inside the compressed pixel data
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(OSError):
+        mask_ids_png(damaged)
