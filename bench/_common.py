@@ -12,8 +12,10 @@ import os
 import platform
 import shlex
 import statistics
+import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -143,3 +145,24 @@ def demo_shards(n_scenes: int, num_shards: int = 2, width: int = 320, height: in
 def quiet_tensorflow() -> None:
     """Silence TensorFlow's start-up chatter (must run before it is imported)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def module_at(revision: str, relative_path: str) -> types.ModuleType:
+    """A source file of this repository as it was at git ``revision``, as a module of its
+    own (its imports resolve to the current package), for before/after timings in one run."""
+    source = subprocess.run(
+        ["git", "show", f"{revision}:{relative_path}"],
+        cwd=REPO, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    module = types.ModuleType(f"{Path(relative_path).stem}_at_{revision}")
+    code = compile(source, f"{revision}:{relative_path}", "exec")
+    exec(code, module.__dict__)  # noqa: S102 (this repository's own file at a revision)
+    return module
+
+
+def parse_against(arguments: list[str]) -> tuple[list[str], str | None]:
+    """Split ``--against REV`` off the command-line arguments."""
+    if "--against" not in arguments:
+        return arguments, None
+    at = arguments.index("--against")
+    return arguments[:at] + arguments[at + 2 :], arguments[at + 1]

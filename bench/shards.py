@@ -16,25 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import sys
 import tempfile
-import types
 from pathlib import Path
 
-from _common import REPO, demo_masks, interleaved_medians, print_table, quiet_tensorflow
-
-
-def module_at(revision: str) -> types.ModuleType:
-    """streetseg/tfrecords.py as it was at ``revision``, as a module of its own."""
-    source = subprocess.run(
-        ["git", "show", f"{revision}:streetseg/tfrecords.py"],
-        cwd=REPO, check=True, capture_output=True, text=True,
-    ).stdout
-    module = types.ModuleType(f"tfrecords_{revision}")
-    code = compile(source, f"{revision}:streetseg/tfrecords.py", "exec")
-    exec(code, module.__dict__)  # noqa: S102 (this repository's own file at a revision)
-    return module
+from _common import (
+    demo_masks,
+    interleaved_medians,
+    module_at,
+    parse_against,
+    print_table,
+    quiet_tensorflow,
+)
 
 
 def copy_files(groups: list[list[Path]], outputs: list[Path]) -> None:
@@ -71,7 +64,7 @@ def main(n_scenes: int = 200, repeats: int = 5, against: str | None = None) -> N
             "copy": lambda: copy_files(groups, copies),
         }
         if against:
-            old_module = module_at(against)
+            old_module = module_at(against, "streetseg/tfrecords.py")
             old = [str(folder / "old" / n) for n in names]
             candidates["old"] = lambda: old_module.write_shards(pairs, old, **quiet)
         times = interleaved_medians(candidates, repeats=repeats)
@@ -119,10 +112,5 @@ def _decoded(records: list[dict]) -> list:
 
 
 if __name__ == "__main__":
-    arguments = sys.argv[1:]
-    revision = None
-    if "--against" in arguments:
-        at = arguments.index("--against")
-        revision = arguments[at + 1]
-        del arguments[at : at + 2]
+    arguments, revision = parse_against(sys.argv[1:])
     main(*(int(arg) for arg in arguments[:2]), against=revision)

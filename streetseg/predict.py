@@ -38,6 +38,7 @@ def predict_split(
     mapped back to the original size by nearest neighbour. Returns the sample ids.
     """
     import keras
+    import tensorflow as tf
 
     from streetseg.inputs import load_inference_dataset
 
@@ -45,16 +46,26 @@ def predict_split(
     model = keras.models.load_model(model_path, compile=False)
     image_size = tuple(model.input_shape[1:3])
     dataset = load_inference_dataset(shard_paths, image_size, batch_size)
+    # One graph for every batch size, the argmax inside it: Keras' predict_on_batch traces
+    # again for a short last batch, which cost as much as several full batches.
+    labels_of = tf.function(
+        lambda inputs: tf.cast(tf.argmax(model(inputs, training=False), axis=-1), tf.uint8),
+        input_signature=[tf.TensorSpec((None, *image_size, 3), tf.float32)],
+    )
     started, done = time.perf_counter(), []
     for inputs, sample_ids, images, masks in dataset:
-        labels = np.argmax(model.predict_on_batch(inputs), axis=-1).astype(np.uint8)
+        labels = labels_of(inputs).numpy()
+        # Whole batches to NumPy at once; indexing the tensors per image ran an op each time.
+        images, masks = images.numpy(), masks.numpy()
         for index, sample_bytes in enumerate(sample_ids.numpy()):
             sample = sample_bytes.decode()
-            image = np.asarray(Image.open(io.BytesIO(images[index].numpy())).convert("RGB"))
-            prediction = resize_labels(labels[index], image.shape[0], image.shape[1])
+            # Shards hold upright images, so the header gives the size; decode only for panels.
+            photo = Image.open(io.BytesIO(images[index]))
+            prediction = resize_labels(labels[index], photo.height, photo.width)
             write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
             if panels:
-                truth = np.asarray(Image.open(io.BytesIO(masks[index].numpy())))
+                image = np.asarray(photo.convert("RGB"))
+                truth = np.asarray(Image.open(io.BytesIO(masks[index])))
                 picture = make_panel(image, truth, prediction, table, title=sample)
                 with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
                     picture.save(temporary, format="PNG")
