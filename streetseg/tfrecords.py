@@ -43,6 +43,8 @@ def encode_ids(mask: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+# The features of a record, in the sorted order they are serialised in.
+FEATURE_KEYS = ("image/encoded", "image/format", "image/height", "image/width", "mask/encoded", "sample_id")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -128,7 +130,9 @@ def serialize_sample(sample_id: str, image_path, mask_path, max_pixels=DEFAULT_M
         "mask/encoded": _bytes_feature(tf, mask_bytes),
         "sample_id": _bytes_feature(tf, sample_id.encode()),
     }
-    return tf.train.Example(features=tf.train.Features(feature=features)).SerializeToString()
+    example = tf.train.Example(features=tf.train.Features(feature=features))
+    # Map fields serialise in a per-process random order unless asked to sort their keys.
+    return example.SerializeToString(deterministic=True)
 
 
 def write_shards(

@@ -111,3 +111,14 @@ def test_grey_and_damaged_masks(tmp_path):
     damaged.write_bytes(bytes(data))
     with pytest.raises(OSError):
         mask_ids_png(damaged)
+
+
+def test_feature_keys_are_serialised_in_sorted_order(make_sample, tmp_path, classes):
+    # Protobuf writes map entries in a per-process random order unless told to sort them,
+    # which made shards differ between two runs of the same job.
+    from streetseg.tfrecords import FEATURE_KEYS, serialize_sample
+
+    samples = _samples(make_sample, tmp_path, classes, count=1)
+    raw = serialize_sample("s0", *samples["s0"])
+    positions = [raw.index(key.encode()) for key in FEATURE_KEYS]
+    assert positions == sorted(positions)
