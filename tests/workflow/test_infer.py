@@ -69,13 +69,17 @@ def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(in
 def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     workdir, settings, _ = inferred
     before = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
-    Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(workdir / "photos" / "f.jpg")
+    # "0.jpg" sorts first, so every chunk's membership shifts and every chunk job reruns.
+    Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(workdir / "photos" / "0.jpg")
     snakemake(workdir, *infer_args(settings))
     after = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
-    assert list(after.index) == ["a.jpg", "b.png", "d.jpg", "drive/c.png", "f.jpg"]
+    assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "d.jpg", "drive/c.png"]
     assert (after.loc[before.index, "time"] == before["time"]).all()
-    logs = "".join(path.read_text() for path in (workdir / "logs" / "infer").glob("*.log"))
-    assert "segmented 1/1 images" in logs
+    logs = {chunk: (workdir / "logs" / "infer" / f"{chunk}.log").read_text() for chunk in ("00000", "00001", "00002")}
+    assert "2 images, 1 cached" in logs["00000"] and "segmented 1/1 images" in logs["00000"]
+    assert "2 images, 2 cached" in logs["00001"] and "segmented" not in logs["00001"]
+    # The corrupt e.jpg is tried again (it may have been replaced); drive/c.png is not.
+    assert "2 images, 1 cached" in logs["00002"] and "e.jpg" in logs["00002"]
     # The training workflow is untouched by all this: nothing to do, and no photo listed.
     dry = snakemake(workdir, "-n")
     assert "photos" not in dry.stdout + dry.stderr and "Nothing to be done" in dry.stdout + dry.stderr
