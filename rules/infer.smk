@@ -1,7 +1,6 @@
 rule infer_chunk:
     input:
         model=infer_model,
-        images=infer_chunk_images,
     output:
         table="results/inference/chunks/{chunk}.tsv",
     log:
