@@ -100,3 +100,12 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
     results = workdir / "results" / "inference"
     for keras_mask, saved_mask in zip(keras_shares["mask"], saved_shares["mask"]):
         np.testing.assert_array_equal(read_mask(results / saved_mask), read_mask(results / keras_mask))
+
+
+def test_infer_without_a_usable_folder_stops_before_any_job_saying_why(tmp_path):
+    process = snakemake(tmp_path, "-n", "infer", check=False)
+    assert process.returncode != 0
+    assert "snakemake infer --config infer_images=DIR" in process.stdout + process.stderr
+    process = snakemake(tmp_path, "-n", "infer", "--config", "infer_images=nowhere", check=False)
+    assert process.returncode != 0 and "nowhere: infer_images is not a folder" in process.stdout + process.stderr
+    assert not (tmp_path / "results").exists()
