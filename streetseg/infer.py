@@ -95,6 +95,20 @@ def _fingerprint(path: Path) -> list[int]:
     return [status.st_size, status.st_mtime_ns]
 
 
+def _cached_row(cache: Path, name: str, path: Path, overlays: bool) -> dict | None:
+    """The row of an image this model has segmented before, if the image is unchanged since
+    and its mask (and overlay, when asked for) are still there."""
+    record = cache / "records" / f"{name}.json"
+    if not record.is_file():
+        return None
+    cached = json.loads(record.read_text())
+    if cached["fingerprint"] != _fingerprint(path) or not (cache / "masks" / mask_name(name)).is_file():
+        return None
+    if overlays and not (cache / "overlays" / mask_name(name)).is_file():
+        return None
+    return cached["row"]
+
+
 def _decode_dataset(paths: list[str], image_size, batch_size: int, max_pixels: int):
     """Batches of (model input, index, height, width, error): decoding runs in parallel with
     prediction and a decoding error travels with its image instead of stopping the batch."""
@@ -149,14 +163,14 @@ def segment_images(
     todo = []
     for name in images:
         path = Path(folder) / name
-        record = cache / "records" / f"{name}.json"
         if not path.is_file():
             rows[name] = {"image": name, "error": f"{path}: image not found"}
-        elif record.is_file() and (cached := json.loads(record.read_text()))["fingerprint"] == _fingerprint(path):
-            rows[name] = cached["row"]
+        elif cached := _cached_row(cache, name, path, overlays):
+            rows[name] = cached
         else:
             todo.append(name)
-    log(f"model {model_path} (id {identity}): {len(images)} images, {len(images) - len(todo)} cached")
+    reused = sum(1 for row in rows.values() if not row["error"])
+    log(f"model {model_path} (id {identity}): {len(images)} images, {reused} cached")
     if todo:
         segmenter = Segmenter(model_path)
         if segmenter.num_classes != table.num_classes:

@@ -166,3 +166,16 @@ def test_exported_saved_model_gives_the_same_masks_as_the_keras_file(tmp_path, p
         np.testing.assert_array_equal(read_mask(tmp_path / "s" / saved_mask), expected)
         varied += len(np.unique(expected)) > 1
     assert varied, "the random U-Net should predict more than one class somewhere"
+
+
+def test_a_cached_image_whose_mask_or_asked_overlay_is_gone_is_segmented_again(tmp_path, photos):
+    model = forced_model(tmp_path / "tree.keras", favoured=1)
+    out = tmp_path / "inference"
+    rows = segment_images(model, str(photos), ["grey.png", "wide.jpg"], str(out), str(out / "a.tsv"), CLASSES)
+    (out / rows["mask"].iloc[0]).unlink()
+    log = []
+    segment_images(model, str(photos), ["grey.png", "wide.jpg"], str(out), str(out / "a.tsv"), CLASSES, log=log.append)
+    assert "2 images, 1 cached" in log[0] and (out / rows["mask"].iloc[0]).is_file()
+    log.clear()
+    segment_images(model, str(photos), ["grey.png", "wide.jpg"], str(out), str(out / "a.tsv"), CLASSES, overlays=True, log=log.append)
+    assert "2 images, 0 cached" in log[0]
