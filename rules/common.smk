@@ -152,7 +152,7 @@ def infer_chunk_tables(wildcards):
 
 
 def training_config():
-    """The config without the inference keys, as recorded in the model card."""
+    """The config without the inference keys, as recorded in the report and the model card."""
     return {
         key: value for key, value in config.items() if key not in ("infer_images", "model", "infer")
     }

@@ -83,6 +83,9 @@ def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     # The training workflow is untouched by all this: nothing to do, and no photo listed.
     dry = snakemake(workdir, "-n")
     assert "photos" not in dry.stdout + dry.stderr and "Nothing to be done" in dry.stdout + dry.stderr
+    # Naming the photos does not make the report's copy of the config (or anything else) stale.
+    dry = snakemake(workdir, "-n", "--config", "infer_images=photos")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
 
 
 def test_exported_saved_model_segments_like_the_keras_model(inferred):
