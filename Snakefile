@@ -19,6 +19,8 @@ include: "rules/train.smk"
 include: "rules/predict.smk"
 include: "rules/evaluate.smk"
 include: "rules/plots.smk"
+include: "rules/infer.smk"
+include: "rules/export.smk"
 
 
 rule all:

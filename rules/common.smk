@@ -8,6 +8,7 @@ from snakemake.utils import validate
 sys.path.insert(0, workflow.basedir)
 
 from streetseg.demo import demo_sample_ids
+from streetseg.infer import chunk_members, chunk_names, list_images
 from streetseg.samples import load_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
@@ -38,11 +39,20 @@ localrules:
     plots,
     plots_gallery,
     plots_config,
+    infer,
+
+
+# New photos to segment (snakemake infer --config infer_images=DIR): listed only when given,
+# so that the training workflow never looks at them. The sorted list is cut into chunks of
+# infer.chunk_size, one job each.
+INFER_IMAGES = list_images(config["infer_images"]) if config["infer_images"] else []
+INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
 wildcard_constraints:
     sample=r"[A-Za-z0-9][A-Za-z0-9._-]*",
     split=r"train|val|test",
+    chunk=r"[0-9]{5}",
 
 
 def shard_files(split):
@@ -106,3 +116,43 @@ def final_targets(wildcards):
         *rules.plots_gallery.output,
         *rules.plots_config.output,
     ]
+
+
+def infer_model(wildcards):
+    """The model to segment with: config's `model` (.keras or SavedModel), else the trained one."""
+    return config["model"] or rules.train.output.model
+
+
+def infer_chunk_names(wildcards):
+    """The photos of one inference chunk, relative to infer_images.
+
+    They are a param, not input files: 100,000 input files would add about 9 s to every dry
+    run. A changed membership reruns the chunk (params trigger); changed photos are found by
+    the chunk job's cache check (size and modification time) whenever the chunk runs.
+    """
+    return chunk_members(INFER_IMAGES, wildcards.chunk, config["infer"]["chunk_size"])
+
+
+def inference_folder(wildcards, output):
+    """results/inference, the folder above a chunk table, where per-model results are cached."""
+    return os.path.dirname(os.path.dirname(output.table))
+
+
+def infer_chunk_tables(wildcards):
+    """Every chunk's table; asking for them without a folder of photos is an error."""
+    if not config["infer_images"]:
+        raise ValueError(
+            "infer needs a folder of photos: snakemake infer --config infer_images=DIR"
+        )
+    if not INFER_IMAGES:
+        raise ValueError(
+            f"{config['infer_images']}: no image files found (jpg, png, tif, bmp, webp, gif)"
+        )
+    return expand("results/inference/chunks/{chunk}.tsv", chunk=INFER_CHUNKS)
+
+
+def training_config():
+    """The config without the inference keys, as recorded in the report and the model card."""
+    return {
+        key: value for key, value in config.items() if key not in ("infer_images", "model", "infer")
+    }

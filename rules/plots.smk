@@ -111,6 +111,6 @@ rule plots_config:
     conda:
         "../envs/plots.yaml"
     params:
-        config=config,
+        config=training_config(),
     script:
         "../scripts/plots_config.py"

@@ -158,7 +158,7 @@ def local_profile(cluster, folder: Path) -> Path:
     profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
     profile["default-resources"].update(slurm_partition=cluster.partition, slurm_account=cluster.account)
     memory = min(2000, cluster.memory_mb // 2)
-    for rule in ("train", "predict"):
+    for rule in ("train", "predict", "infer_chunk"):
         resources = profile["set-resources"][rule]
         resources.update(slurm_partition=cluster.partition, mem_mb=memory, cpus_per_gpu=1)
         if not cluster.gpus:

@@ -1,0 +1,43 @@
+rule infer_chunk:
+    input:
+        model=infer_model,
+    output:
+        table="results/inference/chunks/{chunk}.tsv",
+    log:
+        "logs/infer/{chunk}.log",
+    benchmark:
+        "logs/benchmarks/infer/{chunk}.tsv"
+    conda:
+        "../envs/tensorflow.yaml"
+    threads: 4
+    resources:
+        mem_mb=8000,
+        runtime=60,
+    params:
+        folder=config["infer_images"],
+        names=infer_chunk_names,
+        classes=config["classes"],
+        batch_size=config["infer"]["batch_size"],
+        overlays=config["infer"]["overlays"],
+        max_pixels=config["images"]["max_pixels"],
+        out_dir=inference_folder,
+    script:
+        "../scripts/infer_chunk.py"
+
+
+rule infer:
+    input:
+        tables=infer_chunk_tables,
+    output:
+        class_shares="results/inference/class_shares.tsv",
+        failed="results/inference/failed.tsv",
+        summary="results/inference/summary.tsv",
+    log:
+        "logs/infer.log",
+    conda:
+        "../envs/core.yaml"
+    params:
+        classes=config["classes"],
+        out_dir=output_folder,
+    script:
+        "../scripts/infer.py"

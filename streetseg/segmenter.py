@@ -1,0 +1,89 @@
+"""A trained model for inference, loaded from a ``.keras`` file or an exported SavedModel.
+
+Both kinds answer the same questions (input size, number of classes, class probabilities for
+a batch) and carry a model id: a short hash of the model's files, which names the folder of
+per-image results so that results of one model are never mistaken for another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+
+class ModelError(ValueError):
+    """A model cannot be used for inference; the message names the file."""
+
+
+def model_id(path: str | Path) -> str:
+    """The first 12 hex digits of a SHA-256 over the model file, or over a SavedModel folder's
+    files (relative names and contents, in sorted order)."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    if path.is_dir():
+        files = sorted(item for item in path.rglob("*") if item.is_file())
+        members = [(item.relative_to(path).as_posix(), item) for item in files]
+    elif path.is_file():
+        members = [("", path)]
+    else:
+        raise ModelError(f"{path}: model not found (a .keras file or a SavedModel folder)")
+    for name, item in members:
+        digest.update(name.encode() + b"\0")
+        with open(item, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+class Segmenter:
+    """Class probabilities for batches of float32 RGB images in [0, 255] at the input size."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.model_id = model_id(self.path)
+        if self.path.is_dir():
+            self._load_saved_model()
+        elif self.path.suffix == ".keras":
+            self._load_keras()
+        else:
+            raise ModelError(f"{self.path}: expected a .keras file or a SavedModel folder")
+
+    def _load_keras(self) -> None:
+        import keras
+
+        try:
+            model = keras.models.load_model(self.path, compile=False)
+        except Exception as problem:  # Keras raises many kinds for a damaged archive.
+            raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
+        self._check_shapes(model.input_shape, model.output_shape)
+        self._predict = model.predict_on_batch
+
+    def _load_saved_model(self) -> None:
+        import tensorflow as tf
+
+        if not (self.path / "saved_model.pb").is_file():
+            raise ModelError(f"{self.path}: folder holds no saved_model.pb, so it is not a SavedModel")
+        loaded = tf.saved_model.load(str(self.path))
+        if not hasattr(loaded, "serve"):
+            raise ModelError(f"{self.path}: SavedModel has no 'serve' endpoint (export it with streetseg)")
+        (spec,) = loaded.serve.input_signature
+        output = loaded.serve.get_concrete_function().structured_outputs
+        self._check_shapes(tuple(spec.shape), tuple(output.shape))
+        self._model = loaded
+        self._predict = lambda batch: loaded.serve(tf.constant(batch, tf.float32)).numpy()
+
+    def _check_shapes(self, input_shape, output_shape) -> None:
+        if len(input_shape) != 4 or None in input_shape[1:] or input_shape[3] != 3:
+            raise ModelError(f"{self.path}: input shape {input_shape} is not (batch, height, width, 3)")
+        self.image_size = (int(input_shape[1]), int(input_shape[2]))
+        self.num_classes = int(output_shape[-1])
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        """Class probabilities (batch, height, width, classes) for a float32 batch."""
+        return np.asarray(self._predict(batch))
+
+    def labels(self, batch: np.ndarray) -> np.ndarray:
+        """Class ids (batch, height, width) as uint8: the most probable class per pixel."""
+        return np.argmax(self.predict(batch), axis=-1).astype(np.uint8)

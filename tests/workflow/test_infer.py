@@ -1,0 +1,114 @@
+"""`snakemake infer` and `snakemake export` on a copy of the finished tiny run (no retraining)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from streetseg.masks import read_mask
+from tests.workflow.helpers import TINY, snakemake
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture(scope="module")
+def inferred(finished_run, tmp_path_factory):
+    """The finished run copied, a folder of five new photos (one corrupt), and `infer` run on it
+    in chunks of two."""
+    workdir = tmp_path_factory.mktemp("infer") / "run"
+    shutil.copytree(finished_run, workdir, symlinks=True)
+    photos = workdir / "photos"
+    (photos / "drive").mkdir(parents=True)
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 255, (64, 96, 3), np.uint8)).save(photos / "a.jpg")
+    Image.fromarray(rng.integers(0, 255, (100, 150), np.uint8), mode="L").save(photos / "b.png")
+    Image.fromarray(rng.integers(0, 255, (33, 47, 4), np.uint8), mode="RGBA").save(photos / "drive" / "c.png")
+    shutil.copy(finished_run / "resources" / "demo" / "scene_000.jpg", photos / "d.jpg")
+    (photos / "e.jpg").write_bytes(b"not a jpeg")
+    (photos / "readme.txt").write_text("notes")
+    settings = workdir / "infer.yaml"
+    settings.write_text("infer:\n  chunk_size: 2\n  overlays: true\n")
+    run = snakemake(workdir, *infer_args(settings))
+    return workdir, settings, run
+
+
+def infer_args(settings, *extra):
+    """`infer` on the tiny config plus the settings file (the last --configfile flag wins, so
+    both files go in one), with the photos folder and any other --config values."""
+    configs = ("--configfile", str(TINY), str(settings))
+    return ("--cores", "2", "infer", *configs, "--config", "infer_images=photos", *extra)
+
+
+def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(inferred):
+    workdir, _, run = inferred
+    output = run.stdout + run.stderr
+    assert re.search(r"infer_chunk\s+3\n", output) and "train" not in output.split("Job stats")[1].split("total")[0]
+    results = workdir / "results" / "inference"
+    shares = pd.read_csv(results / "class_shares.tsv", sep="\t")
+    assert list(shares["image"]) == ["a.jpg", "b.png", "d.jpg", "drive/c.png"]
+    assert list(shares["width"]) == [96, 150, 96, 47] and list(shares["height"]) == [64, 100, 64, 33]
+    share_columns = [column for column in shares.columns if column.startswith("share_")]
+    assert len(share_columns) == 8
+    np.testing.assert_allclose(shares[share_columns].sum(axis=1), 1.0, atol=1e-5)
+    for row in shares.itertuples():
+        mask = read_mask(results / row.mask)
+        assert mask.shape == (row.height, row.width) and mask.max() < 8
+        assert (results / row.model_id / "overlays" / row.mask.split("/masks/")[1]).is_file()
+    failed = pd.read_csv(results / "failed.tsv", sep="\t")
+    assert list(failed["image"]) == ["e.jpg"] and "e.jpg: cannot decode image" in failed["error"].item()
+    summary = pd.read_csv(results / "summary.tsv", sep="\t")
+    assert summary["n_images"].item() == 4 and summary["n_failed"].item() == 1
+    assert "e.jpg" in (workdir / "logs" / "infer" / "00002.log").read_text()
+
+
+def test_new_photos_are_segmented_without_redoing_the_others(inferred):
+    workdir, settings, _ = inferred
+    before = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
+    # "0.jpg" sorts first, so every chunk's membership shifts and every chunk job reruns.
+    Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(workdir / "photos" / "0.jpg")
+    snakemake(workdir, *infer_args(settings))
+    after = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
+    assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "d.jpg", "drive/c.png"]
+    assert (after.loc[before.index, "time"] == before["time"]).all()
+    logs = {chunk: (workdir / "logs" / "infer" / f"{chunk}.log").read_text() for chunk in ("00000", "00001", "00002")}
+    assert "2 images, 1 cached" in logs["00000"] and "segmented 1/1 images" in logs["00000"]
+    assert "2 images, 2 cached" in logs["00001"] and "segmented" not in logs["00001"]
+    # The corrupt e.jpg is tried again (it may have been replaced); drive/c.png is not.
+    assert "2 images, 1 cached" in logs["00002"] and "e.jpg" in logs["00002"]
+    # The training workflow is untouched by all this: nothing to do, and no photo listed.
+    dry = snakemake(workdir, "-n")
+    assert "photos" not in dry.stdout + dry.stderr and "Nothing to be done" in dry.stdout + dry.stderr
+    # Naming the photos does not make the report's copy of the config (or anything else) stale.
+    dry = snakemake(workdir, "-n", "--config", "infer_images=photos")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_exported_saved_model_segments_like_the_keras_model(inferred):
+    workdir, settings, _ = inferred
+    snakemake(workdir, "--cores", "2", "export")
+    export = workdir / "results" / "export"
+    card = (export / "model_card.md").read_text()
+    for text in ("## Classes", "| 6 | sky | 70, 130, 180 | #4682b4 |", "## Test metrics", "mIoU", "image_size:"):
+        assert text in card
+    keras_shares = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t")
+    snakemake(workdir, *infer_args(settings, "model=results/export/saved_model"))
+    saved_shares = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t")
+    assert list(saved_shares["image"]) == list(keras_shares["image"])
+    assert set(saved_shares["model_id"]) != set(keras_shares["model_id"])
+    results = workdir / "results" / "inference"
+    for keras_mask, saved_mask in zip(keras_shares["mask"], saved_shares["mask"]):
+        np.testing.assert_array_equal(read_mask(results / saved_mask), read_mask(results / keras_mask))
+
+
+def test_infer_without_a_usable_folder_stops_before_any_job_saying_why(tmp_path):
+    process = snakemake(tmp_path, "-n", "infer", check=False)
+    assert process.returncode != 0
+    assert "snakemake infer --config infer_images=DIR" in process.stdout + process.stderr
+    process = snakemake(tmp_path, "-n", "infer", "--config", "infer_images=nowhere", check=False)
+    assert process.returncode != 0 and "nowhere: infer_images is not a folder" in process.stdout + process.stderr
+    assert not (tmp_path / "results").exists()
