@@ -222,12 +222,21 @@ for _ in $(seq 1 50); do
 done
 pid="$(cat "$state/weed.pid" 2>/dev/null || true)"
 deadline=$(($(date +%s) + timeout_s))
+misses=0
 while :; do
-    if ! weed_alive "$pid"; then
+    # Dead only when three checks in a row say so: while bash execs weed, /proc/PID/cmdline
+    # can read empty for a moment (seen under load), which is not an exit.
+    if weed_alive "$pid"; then
+        misses=0
+    else
+        misses=$((misses + 1))
+    fi
+    if ((misses >= 3)); then
         tail -n 30 "$state/weed.log" >&2 || true
         rm -f "$state/weed.pid"
         die "weed exited during start-up (log: $state/weed.log)"
     fi
+    ((misses > 0)) && { sleep 0.2; continue; }
     if [[ "$(http_get "$port" /healthz | head -n 1)" == "HTTP/1."?" 200"* ]] &&
         http_get "$master_port" /dir/status | grep -q '"DataNodes"'; then
         break
