@@ -17,6 +17,8 @@ validate(config, schema="../schemas/config.schema.yaml")
 
 samples = load_samples(config)
 validate(samples, schema="../schemas/samples.schema.yaml")
+# Row lookups through a plain dict: pandas' .loc costs ~20 us a call, once per job.
+SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
 
 # The split is a pure function of the sample ids and the seed, so it is known when the DAG is
 # built; the splits rule writes the same assignment to results/splits/ for people and tools.
@@ -81,7 +83,7 @@ def output_folder(wildcards, output):
 
 def mask_inputs(wildcards):
     """The annotation file and the image of one sample."""
-    row = samples.loc[wildcards.sample]
+    row = SAMPLE_FILES[wildcards.sample]
     return {"annotation": row["annotation"], "image": row["image"]}
 
 
@@ -94,6 +96,16 @@ def mask_files(sample_ids, extension="png"):
     return [f"results/masks/{sample}.{extension}" for sample in sample_ids]
 
 
+def prediction_files(suffix=""):
+    """The test split's predicted masks (suffix "") or panels ("_panel") as plain paths.
+
+    Plain paths rather than rules.predict.output.*: Snakemake hashes a rule-output list once
+    per file it holds when it builds the consuming job, which is quadratic in the test split
+    (seen with py-spy at 10,000 samples).
+    """
+    return [f"results/predictions/{sample}{suffix}.png" for sample in SPLITS["test"]]
+
+
 def split_masks(wildcards):
     """The masks of every sample in a split, in sorted sample order."""
     return mask_files(SPLITS[wildcards.split])
@@ -101,7 +113,7 @@ def split_masks(wildcards):
 
 def split_images(wildcards):
     """The images of every sample in a split, in sorted sample order."""
-    return [samples.loc[sample, "image"] for sample in SPLITS[wildcards.split]]
+    return [SAMPLE_FILES[sample]["image"] for sample in SPLITS[wildcards.split]]
 
 
 def final_targets(wildcards):

@@ -1,8 +1,10 @@
 rule dataset:
     input:
-        train_list=rules.splits.output.train,
-        val_list=rules.splits.output.val,
-        test_list=rules.splits.output.test,
+        # Plain paths: a rules.*.output reference beside the long mask lists makes Snakemake
+        # hash those lists once per file when it builds this job (quadratic in the samples).
+        train_list="results/splits/train.txt",
+        val_list="results/splits/val.txt",
+        test_list="results/splits/test.txt",
         masks=mask_files(samples.index),
         stats=mask_files(samples.index, "json"),
     output:

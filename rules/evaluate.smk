@@ -1,7 +1,7 @@
 rule evaluate:
     input:
         truth=mask_files(SPLITS["test"]),
-        predictions=rules.predict.output.masks,
+        predictions=prediction_files(),
     output:
         per_class=report(
             "results/metrics/per_class.tsv",

@@ -61,8 +61,9 @@ rule plots:
 
 rule plots_gallery:
     input:
-        panels=rules.predict.output.panels,
-        per_image=rules.evaluate.output.per_image,
+        panels=prediction_files("_panel"),
+        # A plain path for the reason given in rules/dataset.smk.
+        per_image="results/metrics/per_image.tsv",
     output:
         gallery=report(
             directory("results/report/gallery"),
