@@ -39,7 +39,6 @@ class TimeBudget(keras.callbacks.Callback):
     def __init__(self, minutes: float, log=print):
         super().__init__()
         self.seconds, self.log = minutes * 60.0, log
-        self.started, self.epochs_done = time.perf_counter(), 0
 
     def on_train_begin(self, logs=None):
         self.started, self.epochs_done = time.perf_counter(), 0

@@ -37,24 +37,15 @@ def predict_split(
     Images are resized to the model's input, predicted in batches, and the class ids are
     mapped back to the original size by nearest neighbour. Returns the sample ids.
     """
-    import keras
-    import tensorflow as tf
-
     from streetseg.inputs import load_inference_dataset
+    from streetseg.segmenter import Segmenter
 
     table = ClassTable.from_config(classes)
-    model = keras.models.load_model(model_path, compile=False)
-    image_size = tuple(model.input_shape[1:3])
-    dataset = load_inference_dataset(shard_paths, image_size, batch_size)
-    # One graph for every batch size, the argmax inside it: Keras' predict_on_batch traces
-    # again for a short last batch, which cost as much as several full batches.
-    labels_of = tf.function(
-        lambda inputs: tf.cast(tf.argmax(model(inputs, training=False), axis=-1), tf.uint8),
-        input_signature=[tf.TensorSpec((None, *image_size, 3), tf.float32)],
-    )
+    segmenter = Segmenter(model_path)
+    dataset = load_inference_dataset(shard_paths, segmenter.image_size, batch_size)
     started, done = time.perf_counter(), []
     for inputs, sample_ids, images, masks in dataset:
-        labels = labels_of(inputs).numpy()
+        labels = segmenter.labels(inputs.numpy())
         # Whole batches to NumPy at once; indexing the tensors per image ran an op each time.
         images, masks = images.numpy(), masks.numpy()
         for index, sample_bytes in enumerate(sample_ids.numpy()):

@@ -58,7 +58,16 @@ class Segmenter:
         except Exception as problem:  # Keras raises many kinds for a damaged archive.
             raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
         self._check_shapes(model.input_shape, model.output_shape)
-        self._predict = model.predict_on_batch
+        import tensorflow as tf
+
+        # One graph for every batch size: Keras' predict_on_batch traces again for a short
+        # last batch, which cost as much as several full batches (bench/predict.py).
+        graph = tf.function(
+            lambda inputs: model(inputs, training=False),
+            input_signature=[tf.TensorSpec((None, *self.image_size, 3), tf.float32)],
+        )
+        self._model = model
+        self._predict = lambda batch: graph(tf.constant(batch, tf.float32)).numpy()
 
     def _load_saved_model(self) -> None:
         import tensorflow as tf
