@@ -9,6 +9,7 @@ sys.path.insert(0, workflow.basedir)
 
 from streetseg.demo import demo_sample_ids
 from streetseg.infer import chunk_members, chunk_names, list_images
+from streetseg.masks import mask_chunks
 from streetseg.samples import load_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
@@ -19,6 +20,8 @@ samples = load_samples(config)
 validate(samples, schema="../schemas/samples.schema.yaml")
 # Row lookups through a plain dict: pandas' .loc costs ~20 us a call, once per job.
 SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
+# The mask jobs: chunk name -> consecutive sample ids (rules/masks.smk).
+MASK_CHUNKS = mask_chunks(list(samples.index), config["masks"]["chunk_size"])
 
 # The split is a pure function of the sample ids and the seed, so it is known when the DAG is
 # built; the splits rule writes the same assignment to results/splits/ for people and tools.
@@ -81,19 +84,13 @@ def output_folder(wildcards, output):
     return os.path.dirname(output[0])
 
 
-def mask_inputs(wildcards):
-    """The annotation file and the image of one sample."""
-    row = SAMPLE_FILES[wildcards.sample]
-    return {"annotation": row["annotation"], "image": row["image"]}
-
-
-def mask_files(sample_ids, extension="png"):
-    """The masks ("png") or label statistics ("json") of the given samples.
+def mask_files(sample_ids):
+    """The masks of the given samples.
 
     Plain paths rather than expand(rules.masks.output...), whose storage-flagged patterns
     expand() refuses when the files live in S3 (--default-storage-provider).
     """
-    return [f"results/masks/{sample}.{extension}" for sample in sample_ids]
+    return [f"results/masks/{sample}.png" for sample in sample_ids]
 
 
 def prediction_files(suffix=""):

@@ -5,8 +5,8 @@ rule dataset:
         train_list="results/splits/train.txt",
         val_list="results/splits/val.txt",
         test_list="results/splits/test.txt",
-        masks=mask_files(samples.index),
-        stats=mask_files(samples.index, "json"),
+        # The mask jobs' statistics tables hold every image's pixel counts per class.
+        stats=expand("results/masks/stats/{chunk}.tsv", chunk=MASK_CHUNKS),
     output:
         summary=report(
             "results/dataset/summary.tsv",
@@ -20,7 +20,6 @@ rule dataset:
     conda:
         "../envs/core.yaml"
     params:
-        samples=list(samples.index),
         classes=config["classes"],
     script:
         "../scripts/dataset.py"

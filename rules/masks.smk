@@ -1,17 +1,34 @@
-rule masks:
-    input:
-        unpack(mask_inputs),
-    output:
-        mask="results/masks/{sample}.png",
-        stats="results/masks/{sample}.json",
-    log:
-        "logs/masks/{sample}.log",
-    conda:
-        "../envs/core.yaml"
-    params:
-        classes=config["classes"],
-        labels=config["labels"],
-        annotations=config["annotations"],
-        max_pixels=config["images"]["max_pixels"],
-    script:
-        "../scripts/masks.py"
+# One job per chunk of masks.chunk_size samples (consecutive in sorted sample order), each
+# writing one mask per sample and one statistics table (a row per sample) per chunk. A job per sample would spend ~0.3 s
+# starting Python for ~10 ms of work (docs/benchmarks.md, P1). The rules are defined in a
+# loop because a rule's output list cannot depend on a wildcard; each chunk rule has fixed
+# outputs, so `snakemake results/masks/<sample>.png` and incremental reruns work per chunk.
+for chunk, members in MASK_CHUNKS.items():
+
+    rule:
+        name:
+            f"masks_{chunk}"
+        input:
+            annotations=[SAMPLE_FILES[sample]["annotation"] for sample in members],
+            images=[SAMPLE_FILES[sample]["image"] for sample in members],
+        output:
+            masks=mask_files(members),
+            stats=f"results/masks/stats/{chunk}.tsv",
+        log:
+            f"logs/masks/{chunk}.log",
+        benchmark:
+            f"logs/benchmarks/masks/{chunk}.tsv"
+        conda:
+            "../envs/core.yaml"
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=30,
+        params:
+            samples=members,
+            classes=config["classes"],
+            labels=config["labels"],
+            annotations=config["annotations"],
+            max_pixels=config["images"]["max_pixels"],
+        script:
+            "../scripts/masks.py"

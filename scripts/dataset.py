@@ -13,12 +13,11 @@ split_of = {
     for split in ("train", "val", "test")
     for sample in read_split(snakemake.input[f"{split}_list"])
 }
-rows = [
-    (sample, split_of[sample], mask, stats)
-    for sample, mask, stats in zip(
-        snakemake.params.samples, snakemake.input.masks, snakemake.input.stats
-    )
-]
 write_dataset_summary(
-    rows, snakemake.params.classes, snakemake.output.summary, snakemake.output.images, warn=warn
+    split_of,
+    list(snakemake.input.stats),
+    snakemake.params.classes,
+    snakemake.output.summary,
+    snakemake.output.images,
+    warn=warn,
 )

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
-import numpy as np
 import pandas as pd
 
 from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.io import atomic_path
-from streetseg.masks import read_mask
+from streetseg.masks import pixel_columns
 from streetseg.splits import SPLITS
 
 
-def summarize_dataset(samples: list[tuple[str, str, str, str]], classes: list[dict]):
-    """Summarise (sample, split, mask_path, stats_path) rows.
+def summarize_dataset(split_of: dict[str, str], stats: pd.DataFrame, classes: list[dict]):
+    """Summarise the mask statistics (the mask stage's tables, concatenated) of the samples
+    in ``split_of`` (sample -> split).
 
     Returns (per_class, per_image, warnings). ``per_class`` has one row per split and class
     with its pixel count, pixel share and the number of images containing it; ``per_image``
@@ -22,44 +20,28 @@ def summarize_dataset(samples: list[tuple[str, str, str, str]], classes: list[di
     unknown labels.
     """
     table = ClassTable.from_config(classes)
-    counts = {split: np.zeros(256, dtype=np.int64) for split in SPLITS}
-    present = {split: np.zeros(256, dtype=np.int64) for split in SPLITS}
-    images = []
-    for sample, split, mask_path, stats_path in samples:
-        histogram = np.bincount(read_mask(mask_path).ravel(), minlength=256)
-        counts[split] += histogram
-        present[split] += histogram > 0
-        with open(stats_path) as handle:
-            stats = json.load(handle)
-        images.append(
-            {
-                "sample": sample,
-                "split": split,
-                "width": stats["width"],
-                "height": stats["height"],
-                "format": stats["format"],
-                "coverage": stats["coverage"],
-                "objects": stats["objects"],
-                "ignored": stats["ignored"],
-                "unknown": stats["unknown"],
-                "unknown_names": ";".join(sorted(set(stats["unknown_names"]))),
-            }
-        )
+    columns = pixel_columns(table)
+    missing = sorted(set(split_of) - set(stats["sample"]))
+    if missing:
+        raise ValueError(f"no mask statistics for {len(missing)} sample(s): {', '.join(missing[:5])}")
+    stats = stats.set_index("sample").loc[sorted(split_of)]
+    stats.insert(0, "split", [split_of[sample] for sample in stats.index])
     rows = []
     for split in SPLITS:
-        total = counts[split].sum()
-        for class_id, name in zip(table.ids, table.names):
-            rows.append(_class_row(split, name, counts[split][class_id], present[split][class_id], total))
-        rows.append(
-            _class_row(split, "ignored (255)", counts[split][IGNORE_LABEL], present[split][IGNORE_LABEL], total)
-        )
+        pixels = stats.loc[stats["split"] == split, columns]
+        totals, images, total = pixels.sum(), (pixels > 0).sum(), int(pixels.to_numpy().sum())
+        names = [*table.names, f"ignored ({IGNORE_LABEL})"]
+        rows += [_class_row(split, name, totals[column], images[column], total) for name, column in zip(names, columns)]
     per_class = pd.DataFrame(rows)
+    train = stats.loc[stats["split"] == "train", columns].sum()
     warnings = [
         f"class {name!r} has no pixels in the train split; the model cannot learn it"
-        for class_id, name in zip(table.ids, table.names)
-        if counts["train"].sum() and counts["train"][class_id] == 0
+        for name, column in zip(table.names, columns)
+        if train.sum() and train[column] == 0
     ]
-    return per_class, pd.DataFrame(images), warnings
+    per_image = stats.drop(columns=columns).reset_index()
+    per_image["unknown_names"] = per_image["unknown_names"].fillna("")
+    return per_class, per_image, warnings
 
 
 def _class_row(split: str, name: str, pixels: int, images: int, total: int) -> dict:
@@ -72,9 +54,15 @@ def _class_row(split: str, name: str, pixels: int, images: int, total: int) -> d
     }
 
 
-def write_dataset_summary(samples, classes, summary_path, images_path, warn=print) -> list[str]:
+def read_stats(paths: list[str]) -> pd.DataFrame:
+    """The mask stage's statistics tables (results/masks/stats/*.tsv), concatenated."""
+    frames = [pd.read_csv(path, sep="\t", dtype={"sample": str, "unknown_names": str}) for path in paths]
+    return pd.concat(frames, ignore_index=True)
+
+
+def write_dataset_summary(split_of, stats_paths, classes, summary_path, images_path, warn=print) -> list[str]:
     """Write the per-class and per-image tables; report each warning through ``warn``."""
-    per_class, per_image, warnings = summarize_dataset(samples, classes)
+    per_class, per_image, warnings = summarize_dataset(split_of, read_stats(stats_paths), classes)
     for frame, path in ((per_class, summary_path), (per_image, images_path)):
         with atomic_path(path) as temporary:
             frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f", na_rep="NA")

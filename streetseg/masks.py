@@ -1,20 +1,26 @@
-"""The mask stage: one annotation (any supported format) in, one class-id palette PNG out."""
+"""The mask stage: annotations (any supported format) in, one class-id palette PNG per sample out.
+
+:func:`make_mask` does one sample. :func:`make_masks` does a chunk of samples in one process,
+which is what a Snakemake job runs: starting Python and importing this package costs far more
+than rasterising one annotation.
+"""
 
 from __future__ import annotations
 
 import io
-import json
+import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from PIL import Image
 
 from streetseg.annotations import DENSE_FORMATS, FORMATS, inspect_file, read_polygons
 from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.formats.base import AnnotationError
 from streetseg.formats.dense import color_keys, dense_kind, key_to_color, map_index_values, open_mask_image
-from streetseg.images import DEFAULT_MAX_PIXELS, image_size
-from streetseg.io import write_bytes_atomic, write_text_atomic
+from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, image_size
+from streetseg.io import atomic_path, write_bytes_atomic
 from streetseg.labels import LabelResolver
 from streetseg.rasterize import fill_polygon
 
@@ -104,18 +110,17 @@ def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels
     return mask, stats
 
 
-def make_mask(
+def build_mask(
     annotation_path: str | Path,
     image_path: str | Path,
-    mask_path: str | Path,
     classes: list[dict],
     labels: dict | None = None,
     fmt: str = "auto",
     size_mismatch: str = "error",
     max_pixels: int = DEFAULT_MAX_PIXELS,
-    stats_path: str | Path | None = None,
-) -> np.ndarray:
-    """Turn one annotation into ``mask_path`` (and its statistics into ``stats_path``).
+) -> tuple[np.ndarray, dict]:
+    """Rasterise one annotation at its image's size; return the class-id mask and statistics
+    (objects, ignored, unknown, unknown_names, coverage, format, width, height).
 
     The image is opened to check that it exists, decodes, and has the size the annotation
     declares. A mismatch is an error, because the labels would not line up with the photo,
@@ -146,7 +151,94 @@ def make_mask(
         scale = (width / declared_w, height / declared_h)
         mask, stats = polygon_mask(annotation, resolver, width, height, scale)
     stats.update({"format": kind, "width": width, "height": height})
-    write_bytes_atomic(mask_path, encode_mask(mask, table))
-    if stats_path is not None:
-        write_text_atomic(stats_path, json.dumps(stats, indent=1, sort_keys=True) + "\n")
+    return mask, stats
+
+
+def make_mask(annotation_path, image_path, mask_path, classes, labels=None, fmt="auto", size_mismatch="error",
+              max_pixels=DEFAULT_MAX_PIXELS) -> np.ndarray:  # fmt: skip
+    """:func:`build_mask`, written to ``mask_path`` as a palette PNG; returns the mask."""
+    mask, _ = build_mask(annotation_path, image_path, classes, labels, fmt, size_mismatch, max_pixels)
+    write_bytes_atomic(mask_path, encode_mask(mask, ClassTable.from_config(classes)))
     return mask
+
+
+def mask_chunks(sample_ids: list[str], chunk_size: int) -> dict[str, list[str]]:
+    """Cut the sorted sample ids into runs of ``chunk_size``, named "00000", "00001", ...
+
+    Consecutive runs keep a chunk's membership stable when samples are appended to the end
+    of the order; a changed membership reruns that chunk only.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"masks.chunk_size must be at least 1, not {chunk_size}")
+    ordered = sorted(sample_ids)
+    return {
+        f"{start // chunk_size:05d}": ordered[start : start + chunk_size]
+        for start in range(0, len(ordered), chunk_size)
+    }
+
+
+# The per-image columns of a chunk's statistics table, before the pixel counts per class id.
+STATS_COLUMNS = ["sample", "width", "height", "format", "coverage", "objects", "ignored", "unknown", "unknown_names"]
+
+
+def pixel_columns(table: ClassTable) -> list[str]:
+    """The statistics table's pixel-count columns: one per class id, then the ignored pixels."""
+    return [f"pixels_{class_id}" for class_id in table.ids] + [f"pixels_{IGNORE_LABEL}"]
+
+
+class MaskError(ValueError):
+    """Some annotations of a chunk could not be turned into masks; the message names each."""
+
+
+def make_masks(
+    samples: list[str],
+    annotation_paths: list[str],
+    image_paths: list[str],
+    mask_paths: list[str],
+    stats_path: str | Path,
+    classes: list[dict],
+    labels: dict | None = None,
+    fmt: str = "auto",
+    size_mismatch: str = "error",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    log=print,
+    progress_seconds: float = 10.0,
+) -> pd.DataFrame:
+    """Make the masks of a chunk of samples (the four lists are parallel) in one process.
+
+    Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per sample of
+    :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
+    these instead of reading every mask again). Every sample is tried: a bad annotation or
+    image does not stop the others, and at the end one :class:`MaskError` lists every file at
+    fault with its reason (no table is written then). Progress is logged every
+    ``progress_seconds``.
+    """
+    lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
+    if len(lengths) != 1:
+        raise ValueError(f"make_masks needs lists of one length, not {sorted(lengths)}")
+    table = ClassTable.from_config(classes)
+    counted = np.array([*table.ids, IGNORE_LABEL])
+    total, rows, failures = len(samples), [], []
+    started = last = time.perf_counter()
+    for done, (sample, annotation, image, out) in enumerate(
+        zip(samples, annotation_paths, image_paths, mask_paths), 1
+    ):
+        try:
+            mask, stats = build_mask(annotation, image, classes, labels, fmt, size_mismatch, max_pixels)
+        except (AnnotationError, ImageError, OSError) as problem:
+            log(f"failed: {problem}")
+            failures.append(str(problem))
+        else:
+            write_bytes_atomic(out, encode_mask(mask, table))
+            stats["unknown_names"] = ";".join(sorted(set(stats["unknown_names"])))
+            pixels = np.bincount(mask.ravel(), minlength=256)[counted]
+            rows.append({"sample": sample, **stats, **dict(zip(pixel_columns(table), pixels.tolist()))})
+        if time.perf_counter() - last >= progress_seconds or done == total:
+            last = time.perf_counter()
+            log(f"{done}/{total} masks ({done / max(last - started, 1e-9):.0f}/s), {len(failures)} failed")
+    if failures:
+        raise MaskError(f"{len(failures)} of {total} annotations failed:\n" + "\n".join(failures))
+    frame = pd.DataFrame(rows, columns=STATS_COLUMNS + pixel_columns(table))
+    with atomic_path(stats_path) as temporary:
+        frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
+    return frame

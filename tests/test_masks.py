@@ -1,12 +1,13 @@
 """The mask stage: palette PNGs with class ids, name matching and clear refusals."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
 from streetseg.annotations import AnnotationError
 from streetseg.images import ImageError
-from streetseg.masks import make_mask, read_mask
+from streetseg.masks import MaskError, make_mask, make_masks, mask_chunks, read_mask
 
 
 def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_path, classes):
@@ -71,3 +72,46 @@ def test_missing_and_corrupt_images_are_named(make_sample, tmp_path, classes):
     image.unlink()
     with pytest.raises(ImageError, match=f"{image}: image not found"):
         make_mask(xml, image, tmp_path / "m.png", classes)
+
+
+def test_a_chunk_writes_every_mask_and_one_stats_row_per_sample(make_sample, tmp_path, classes):
+    names = ["a", "b", "c"]
+    pairs = [make_sample(name=name, width=4, height=4) for name in names]
+    masks = [tmp_path / "out" / f"{name}.png" for name in names]
+    said = []
+    stats = make_masks(names, [x for _, x in pairs], [i for i, _ in pairs], masks, tmp_path / "out" / "stats.tsv",
+                       classes, log=said.append)  # fmt: skip
+    for (image, xml), out in zip(pairs, masks):  # the same bytes as make_mask gives one by one
+        make_mask(xml, image, tmp_path / "single.png", classes)
+        assert out.read_bytes() == (tmp_path / "single.png").read_bytes()
+    table = pd.read_csv(tmp_path / "out" / "stats.tsv", sep="\t", keep_default_na=False).set_index("sample")
+    assert list(table.index) == names and table.equals(stats.set_index("sample"))
+    # The 4x4 scene of the first test: 8 sky, 4 road and 4 background pixels.
+    row = table.loc["b"]
+    assert (row["pixels_6"], row["pixels_3"], row["pixels_0"], row["pixels_255"]) == (8, 4, 4, 0)
+    assert row["width"] == 4 and row["format"] == "labelbox_voc" and row["objects"] == 2
+    assert said[-1].startswith("3/3 masks") and said[-1].endswith("0 failed")
+
+
+def test_a_chunk_tries_every_sample_and_names_every_bad_file(make_sample, tmp_path, classes):
+    pairs = [make_sample(name=name) for name in ("a", "b", "c")]
+    pairs[0][1].write_text("<annotation><object>")
+    pairs[2][0].unlink()
+    masks = [tmp_path / "out" / f"{name}.png" for name in ("a", "b", "c")]
+    said = []
+    with pytest.raises(MaskError) as error:
+        make_masks(["a", "b", "c"], [x for _, x in pairs], [i for i, _ in pairs], masks, tmp_path / "out" / "s.tsv",
+                   classes, log=said.append)  # fmt: skip
+    message = str(error.value)
+    assert message.startswith("2 of 3 annotations failed")
+    assert str(pairs[0][1]) in message and f"{pairs[2][0]}: image not found" in message
+    assert masks[1].is_file() and not (tmp_path / "out" / "s.tsv").exists()
+    assert any(line.startswith("failed: ") and str(pairs[0][1]) in line for line in said)
+
+
+def test_chunks_are_consecutive_runs_of_the_sorted_ids():
+    chunks = mask_chunks(["c", "a", "e", "b", "d"], 2)
+    assert chunks == {"00000": ["a", "b"], "00001": ["c", "d"], "00002": ["e"]}
+    assert mask_chunks([], 3) == {}
+    with pytest.raises(ValueError, match="masks.chunk_size must be at least 1"):
+        mask_chunks(["a"], 0)

@@ -127,14 +127,14 @@ def assert_refused(tmp_path, classes, annotation, image, error, culprit, fragmen
     """make_mask must raise ``error`` naming ``culprit`` and every fragment, and write nothing."""
     out = tmp_path / "out"
     out.mkdir()
-    mask, stats = out / "mask.png", out / "stats.json"
+    mask = out / "mask.png"
     with pytest.raises(error) as info:
-        make_mask(annotation, image, mask, classes, stats_path=stats, **kwargs)
+        make_mask(annotation, image, mask, classes, **kwargs)
     message = str(info.value)
     assert str(culprit) in message, message
     for fragment in fragments:  # a tuple of fragments: any one of them will do
         options = fragment if isinstance(fragment, tuple) else (fragment,)
         assert any(option in message for option in options), f"{fragment!r} not in {message!r}"
-    leftovers = sorted(p.name for p in out.iterdir())  # the mask, the stats or a ".mask.png.*.tmp"
-    assert not mask.exists() and not stats.exists() and leftovers == [], leftovers
+    leftovers = sorted(p.name for p in out.iterdir())  # the mask or a ".mask.png.*.tmp"
+    assert not mask.exists() and leftovers == [], leftovers
     return message

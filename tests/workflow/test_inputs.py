@@ -59,22 +59,26 @@ def test_one_run_reads_every_polygon_format(mixed_folder):
     assert train["pixel_share"].sum() == pytest.approx(1.0)
 
 
-def test_keep_going_finishes_the_good_samples_and_names_the_bad_file(mixed_folder):
+def test_keep_going_finishes_the_other_chunks_and_names_the_bad_file(mixed_folder):
     bad = mixed_folder / "export" / "street3.json"
     data = json.loads(bad.read_text())
     data["shapes"][1]["points"] = data["shapes"][1]["points"][:2]
     bad.write_text(json.dumps(data))
-    config = _config(mixed_folder)
+    # Two mask jobs: street0-3 and street4-7.
+    config = _config(mixed_folder, masks={"chunk_size": 4})
     process = snakemake(
         mixed_folder, "--cores", "2", "--keep-going", "results/dataset/summary.tsv",
         "--configfile", config, check=False,
     )  # fmt: skip
     assert process.returncode != 0
     masks = mixed_folder / "results" / "masks"
-    assert not (masks / "street3.png").exists() and not (masks / "street3.json").exists()
-    assert all((masks / f"street{i}.png").is_file() for i in range(8) if i != 3)
-    log = (mixed_folder / "logs" / "masks" / "street3.log").read_text()
+    # The failed job leaves nothing behind; the other one finishes.
+    assert not any((masks / f"street{i}.png").exists() for i in range(4))
+    assert all((masks / f"street{i}.png").is_file() for i in range(4, 8))
+    assert (masks / "stats" / "00001.tsv").is_file() and not (masks / "stats" / "00000.tsv").exists()
+    log = (mixed_folder / "logs" / "masks" / "00000.log").read_text()
     assert f"{bad}: shape 2" in log and "polygon has 2 points" in log
+    assert "1 of 4 annotations failed" in log
     assert not (mixed_folder / "results" / "dataset" / "summary.tsv").exists()
 
 

@@ -83,7 +83,9 @@ def test_every_job_wrote_its_log(finished_run):
     for name in ("demo.log", "splits.log", "train.log", "predict.log", "evaluate.log", "plots.log"):
         assert (logs / name).is_file(), name
     assert "epoch 1/1" in (logs / "train.log").read_text()
-    assert len(list((logs / "masks").glob("*.log"))) == 10
+    # Ten scenes in chunks of four: three mask jobs.
+    assert sorted(p.name for p in (logs / "masks").glob("*.log")) == ["00000.log", "00001.log", "00002.log"]
+    assert "4/4 masks" in (logs / "masks" / "00000.log").read_text()
 
 
 def test_second_run_has_nothing_to_do(finished_run):
