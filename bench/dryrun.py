@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/dryrun.py [N ...]   (default: 100 1000 10000)
 
 For each N it writes a sample sheet of N samples (empty placeholder files are enough for a
 dry run) and times `snakemake -n -q` three times on the workflow and on a bare Snakefile
-with the same rules and chunked mask jobs (200 samples each); it prints the medians and their ratio.
+with the same rules, chunked mask and predict jobs (200 samples each); it prints the medians and their ratio.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import pandas as pd
 samples = pd.read_csv(config["sheet"], sep="\\t", dtype=str).set_index("sample", drop=False)
 ids = sorted(samples.index)
 test = ids[: len(ids) // 5]
+kinds = ["", "_panel", "_overlay"]
 rule all:
-    input: expand("results/predictions/{s}.png", s=test), "results/metrics/summary.tsv", "results/dataset/summary.tsv", "results/plots/training_curves.png"
+    input: expand("results/predictions/{s}{k}.png", s=test, k=kinds), "results/metrics/summary.tsv", "results/dataset/summary.tsv", "results/plots/training_curves.png", expand("results/tfrecords/test-0000{i}-of-00002.tfrecord", i=[0, 1])
 for start in range(0, len(ids), 200):
     chunk = ids[start : start + 200]
     rule:
@@ -48,12 +49,15 @@ rule train:
     input: expand("results/tfrecords/{split}-0000{i}-of-00002.tfrecord", split=["train", "val"], i=[0, 1])
     output: "results/model/model.keras", "results/model/history.tsv"
     shell: "touch {output}"
-rule predict:
-    input: "results/model/model.keras", expand("results/tfrecords/test-0000{i}-of-00002.tfrecord", i=[0, 1])
-    output: expand("results/predictions/{s}.png", s=test)
-    shell: "touch {output}"
+for start in range(0, len(test), 200):
+    chunk = test[start : start + 200]
+    rule:
+        name: f"predict_{start // 200:05d}"
+        input: "results/model/model.keras", samples.loc[chunk, "image"].tolist(), expand("results/masks/{s}.png", s=chunk)
+        output: expand("results/predictions/{s}{k}.png", s=chunk, k=kinds)
+        shell: "touch {output}"
 rule evaluate:
-    input: expand("results/predictions/{s}.png", s=test)
+    input: expand("results/predictions/{s}.png", s=test), expand("results/masks/{s}.png", s=test)
     output: "results/metrics/summary.tsv"
     shell: "touch {output}"
 rule plots:

@@ -9,8 +9,7 @@ sys.path.insert(0, workflow.basedir)
 
 from streetseg.demo import demo_sample_ids
 from streetseg.infer import chunk_members, chunk_names, list_images
-from streetseg.masks import mask_chunks
-from streetseg.samples import load_samples
+from streetseg.samples import chunk_ids, load_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
 
@@ -20,8 +19,6 @@ samples = load_samples(config)
 validate(samples, schema="../schemas/samples.schema.yaml")
 # Row lookups through a plain dict: pandas' .loc costs ~20 us a call, once per job.
 SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
-# The mask jobs: chunk name -> consecutive sample ids (rules/masks.smk).
-MASK_CHUNKS = mask_chunks(list(samples.index), config["masks"]["chunk_size"])
 
 # The split is a pure function of the sample ids and the seed, so it is known when the DAG is
 # built; the splits rule writes the same assignment to results/splits/ for people and tools.
@@ -32,6 +29,10 @@ SPLITS = assign_splits(
     seed=config["split"]["seed"],
     explicit=samples["split"].to_dict(),
 )
+
+# The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).
+MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"])
+PREDICT_CHUNKS = chunk_ids(SPLITS["test"], config["predict"]["chunk_size"])
 
 
 # Light rules run on the submit host under a cluster executor instead of as jobs of their own.
@@ -66,6 +67,15 @@ def shard_files(split):
     return [f"results/tfrecords/{name}" for name in shard_names(split, count)]
 
 
+def chunk_resources(stage, **defaults):
+    """Resources of the rules defined per chunk (masks_00000, predict_00000, ...): these
+    defaults, overridden by a profile's `set-resources` entry for the stage's name ("masks",
+    "predict"), since a profile cannot name rules that exist per chunk."""
+    given = workflow.resource_settings.overwrite_resources.get(stage, {})
+    # Profile values arrive parsed (Resource objects); their raw values are what rules take.
+    return {**defaults, **{name: getattr(value, "raw", value) for name, value in given.items()}}
+
+
 def encoder_weights_file(wildcards):
     """A local encoder weights file, so that replacing it retrains ("imagenet" is Keras' own)."""
     weights = config["train"]["model"]["encoder_weights"]
@@ -94,9 +104,10 @@ def mask_files(sample_ids):
 
 
 def prediction_files(suffix=""):
-    """The test split's predicted masks (suffix "") or panels ("_panel") as plain paths.
+    """The test split's predicted masks (suffix ""), panels ("_panel") or overlays ("_overlay")
+    as plain paths.
 
-    Plain paths rather than rules.predict.output.*: Snakemake hashes a rule-output list once
+    Plain paths rather than rules.predict_*.output: Snakemake hashes a rule-output list once
     per file it holds when it builds the consuming job, which is quadratic in the test split
     (seen with py-spy at 10,000 samples).
     """
@@ -114,13 +125,15 @@ def split_images(wildcards):
 
 
 def final_targets(wildcards):
-    """The dataset summary, predictions and panels for the test split, metrics and plots."""
+    """The dataset summary, the test shards, predictions, panels and overlays for the test
+    split, metrics and plots."""
     return [
         *rules.dataset.output,
-        *rules.predict.output.masks,
-        *rules.predict.output.panels,
+        *shard_files("test"),
+        *prediction_files(),
+        *prediction_files("_panel"),
+        *prediction_files("_overlay"),
         *rules.evaluate.output,
-        *rules.predict.output.overlays,
         *rules.plots.output,
         *rules.plots_gallery.output,
         *rules.plots_config.output,

@@ -22,8 +22,7 @@ for chunk, members in MASK_CHUNKS.items():
             "../envs/core.yaml"
         threads: 1
         resources:
-            mem_mb=2000,
-            runtime=30,
+            **chunk_resources("masks", mem_mb=2000, runtime=30),
         params:
             samples=members,
             classes=config["classes"],

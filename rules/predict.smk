@@ -1,24 +1,35 @@
-rule predict:
-    input:
-        model=rules.train.output.model,
-        shards=shard_files("test"),
-    output:
-        masks=expand("results/predictions/{sample}.png", sample=SPLITS["test"]),
-        panels=expand("results/predictions/{sample}_panel.png", sample=SPLITS["test"]),
-        overlays=expand("results/predictions/{sample}_overlay.png", sample=SPLITS["test"]),
-    log:
-        "logs/predict.log",
-    benchmark:
-        "logs/benchmarks/predict.tsv"
-    conda:
-        "../envs/tensorflow.yaml"
-    threads: 4
-    resources:
-        mem_mb=8000,
-        runtime=60,
-    params:
-        classes=config["classes"],
-        batch_size=config["predict"]["batch_size"],
-        out_dir=output_folder,
-    script:
-        "../scripts/predict.py"
+# One job per chunk of predict.chunk_size test samples, defined in a loop as the mask jobs
+# are (rules/masks.smk): a single job owning every prediction, panel and overlay made the
+# dry run quadratic in the test split, because Snakemake scans a rule's outputs in order
+# for every file it looks up (26 million comparisons at 10,000 samples; docs/benchmarks.md).
+# Each job loads the model once and predicts its photos in batches.
+for chunk, members in PREDICT_CHUNKS.items():
+
+    rule:
+        name:
+            f"predict_{chunk}"
+        input:
+            model=rules.train.output.model,
+            images=[SAMPLE_FILES[sample]["image"] for sample in members],
+            truth=mask_files(members),
+        output:
+            masks=expand("results/predictions/{sample}.png", sample=members),
+            panels=expand("results/predictions/{sample}_panel.png", sample=members),
+            overlays=expand("results/predictions/{sample}_overlay.png", sample=members),
+        log:
+            f"logs/predict/{chunk}.log",
+        benchmark:
+            f"logs/benchmarks/predict/{chunk}.tsv"
+        conda:
+            "../envs/tensorflow.yaml"
+        threads: 4
+        resources:
+            **chunk_resources("predict", mem_mb=8000, runtime=60),
+        params:
+            samples=members,
+            classes=config["classes"],
+            batch_size=config["predict"]["batch_size"],
+            max_pixels=config["images"]["max_pixels"],
+            out_dir=output_folder,
+        script:
+            "../scripts/predict.py"

@@ -1,16 +1,20 @@
-"""Snakemake adapter: predict masks and panels for the test split (streetseg.predict)."""
+"""Snakemake adapter: predict masks, panels and overlays for one chunk of the test split
+(streetseg.predict)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 from streetseg.io import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.predict import predict_split
+from streetseg.predict import predict_samples
 
-predict_split(
+predict_samples(
     snakemake.input.model,
-    list(snakemake.input.shards),
+    list(snakemake.params.samples),
+    list(snakemake.input.images),
+    list(snakemake.input.truth),
     snakemake.params.out_dir,
     classes=snakemake.params.classes,
     batch_size=snakemake.params.batch_size,
+    max_pixels=snakemake.params.max_pixels,
 )

@@ -109,32 +109,6 @@ def _cached_row(cache: Path, name: str, path: Path, overlays: bool) -> dict | No
     return cached["row"]
 
 
-def _decode_dataset(paths: list[str], image_size, batch_size: int, max_pixels: int):
-    """Batches of (model input, index, height, width, error): decoding runs in parallel with
-    prediction and a decoding error travels with its image instead of stopping the batch."""
-    import tensorflow as tf
-
-    def decode(path):
-        try:
-            return load_rgb(path.numpy().decode(), max_pixels), ""
-        except (ImageError, OSError) as problem:
-            return np.zeros((1, 1, 3), np.uint8), str(problem)
-
-    def prepare(index, path):
-        pixels, error = tf.py_function(decode, [path], [tf.uint8, tf.string])
-        pixels.set_shape([None, None, 3])
-        shape = tf.shape(pixels)
-        model_input = tf.image.resize(tf.cast(pixels, tf.float32), image_size, method="bilinear")
-        return model_input, index, shape[0], shape[1], error
-
-    items = tf.data.Dataset.from_tensor_slices((tf.range(len(paths)), tf.constant(paths)))
-    return (
-        items.map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
-
-
 def segment_images(
     model_path: str,
     folder: str,
@@ -154,7 +128,7 @@ def segment_images(
     segmented by this model and unchanged since are taken from the cache. An image that cannot
     be decoded gets a row whose ``error`` names the file; the others go on.
     """
-    from streetseg.segmenter import Segmenter, model_id
+    from streetseg.segmenter import Segmenter, decode_batches, model_id
 
     table = ClassTable.from_config(classes)
     identity = model_id(model_path)
@@ -179,7 +153,7 @@ def segment_images(
                 f"{table.num_classes}"
             )
         paths = [str(Path(folder) / name) for name in todo]
-        dataset = _decode_dataset(paths, segmenter.image_size, batch_size, max_pixels)
+        dataset = decode_batches(paths, segmenter.image_size, batch_size, max_pixels)
         started, done = time.perf_counter(), 0
         for inputs, indices, heights, widths, errors in dataset:
             labels = segmenter.labels(inputs.numpy())

@@ -162,21 +162,6 @@ def make_mask(annotation_path, image_path, mask_path, classes, labels=None, fmt=
     return mask
 
 
-def mask_chunks(sample_ids: list[str], chunk_size: int) -> dict[str, list[str]]:
-    """Cut the sorted sample ids into runs of ``chunk_size``, named "00000", "00001", ...
-
-    Consecutive runs keep a chunk's membership stable when samples are appended to the end
-    of the order; a changed membership reruns that chunk only.
-    """
-    if chunk_size < 1:
-        raise ValueError(f"masks.chunk_size must be at least 1, not {chunk_size}")
-    ordered = sorted(sample_ids)
-    return {
-        f"{start // chunk_size:05d}": ordered[start : start + chunk_size]
-        for start in range(0, len(ordered), chunk_size)
-    }
-
-
 # The per-image columns of a chunk's statistics table, before the pixel counts per class id.
 STATS_COLUMNS = ["sample", "width", "height", "format", "coverage", "objects", "ignored", "unknown", "unknown_names"]
 

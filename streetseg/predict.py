@@ -1,8 +1,11 @@
-"""The predict stage: batched inference over a split's shards, masks and panels per image."""
+"""The predict stage: batched inference over test photos, a mask, panel and overlay per image.
+
+The photos are read as inference reads new ones (streetseg.segmenter, EXIF-upright RGB,
+resized to the model's input), so that the test figures describe what `infer` will do.
+"""
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
@@ -10,8 +13,9 @@ import numpy as np
 from PIL import Image
 
 from streetseg.classes import ClassTable
+from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
 from streetseg.io import atomic_path, write_bytes_atomic
-from streetseg.masks import encode_mask
+from streetseg.masks import encode_mask, read_mask
 from streetseg.panels import make_overlay, make_panel
 
 
@@ -22,41 +26,46 @@ def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
 
 
-def predict_split(
+def predict_samples(
     model_path: str,
-    shard_paths: list[str],
+    samples: list[str],
+    image_paths: list[str],
+    truth_paths: list[str],
     out_dir: str,
     classes: list[dict],
     batch_size: int = 8,
     panels: bool = True,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
     log=print,
 ) -> list[str]:
     """Write ``{out_dir}/{sample}.png`` (palette mask), ``{sample}_panel.png`` (photo, truth,
-    prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per record.
+    prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per sample.
 
-    Images are resized to the model's input, predicted in batches, and the class ids are
-    mapped back to the original size by nearest neighbour. Returns the sample ids.
+    The lists are parallel; ``truth_paths`` are the samples' masks, used for the panels.
+    Photos are decoded while the previous batch is predicted, resized to the model's input,
+    and the class ids are mapped back to the photo's size by nearest neighbour. Returns the
+    sample ids in the order written.
     """
-    from streetseg.inputs import load_inference_dataset
-    from streetseg.segmenter import Segmenter
+    from streetseg.segmenter import Segmenter, decode_batches
 
+    if not len(samples) == len(image_paths) == len(truth_paths):
+        raise ValueError("predict_samples needs one image and one truth mask per sample")
     table = ClassTable.from_config(classes)
     segmenter = Segmenter(model_path)
-    dataset = load_inference_dataset(shard_paths, segmenter.image_size, batch_size)
+    dataset = decode_batches(list(map(str, image_paths)), segmenter.image_size, batch_size, max_pixels)
     started, done = time.perf_counter(), []
-    for inputs, sample_ids, images, masks in dataset:
+    for inputs, indices, heights, widths, errors in dataset:
         labels = segmenter.labels(inputs.numpy())
-        # Whole batches to NumPy at once; indexing the tensors per image ran an op each time.
-        images, masks = images.numpy(), masks.numpy()
-        for index, sample_bytes in enumerate(sample_ids.numpy()):
-            sample = sample_bytes.decode()
-            # Shards hold upright images, so the header gives the size; decode only for panels.
-            photo = Image.open(io.BytesIO(images[index]))
-            prediction = resize_labels(labels[index], photo.height, photo.width)
+        for position, index in enumerate(indices.numpy()):
+            error = errors[position].numpy().decode()
+            if error:
+                raise ImageError(error)
+            sample = samples[index]
+            prediction = resize_labels(labels[position], int(heights[position]), int(widths[position]))
             write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
             if panels:
-                image = np.asarray(photo.convert("RGB"))
-                truth = np.asarray(Image.open(io.BytesIO(masks[index])))
+                image = load_rgb(image_paths[index], max_pixels)
+                truth = read_mask(truth_paths[index])
                 picture = make_panel(image, truth, prediction, table, title=sample)
                 with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
                     picture.save(temporary, format="PNG")
@@ -64,5 +73,5 @@ def predict_split(
                 with atomic_path(Path(out_dir) / f"{sample}_overlay.png") as temporary:
                     overlay.save(temporary, format="PNG")
             done.append(sample)
-        log(f"predicted {len(done)} images ({len(done) / (time.perf_counter() - started):.1f} img/s)")
+        log(f"predicted {len(done)}/{len(samples)} images ({len(done) / (time.perf_counter() - started):.1f} img/s)")
     return done

@@ -153,3 +153,19 @@ def load_samples(config: dict) -> pd.DataFrame:
     if data["source"] == "folders":
         return folder_samples(data["folders"])
     return sheet_samples(data["sheet"])
+
+
+def chunk_ids(sample_ids: list[str], chunk_size: int) -> dict[str, list[str]]:
+    """Cut the sorted sample ids into runs of ``chunk_size``, named "00000", "00001", ...
+    (the mask and predict jobs).
+
+    Consecutive runs keep a chunk's membership stable when samples are appended to the end
+    of the order; a changed membership reruns that chunk only.
+    """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
+    ordered = sorted(sample_ids)
+    return {
+        f"{start // chunk_size:05d}": ordered[start : start + chunk_size]
+        for start in range(0, len(ordered), chunk_size)
+    }

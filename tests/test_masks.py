@@ -7,7 +7,7 @@ from PIL import Image
 
 from streetseg.annotations import AnnotationError
 from streetseg.images import ImageError
-from streetseg.masks import MaskError, make_mask, make_masks, mask_chunks, read_mask
+from streetseg.masks import MaskError, make_mask, make_masks, read_mask
 
 
 def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_path, classes):
@@ -107,11 +107,3 @@ def test_a_chunk_tries_every_sample_and_names_every_bad_file(make_sample, tmp_pa
     assert str(pairs[0][1]) in message and f"{pairs[2][0]}: image not found" in message
     assert masks[1].is_file() and not (tmp_path / "out" / "s.tsv").exists()
     assert any(line.startswith("failed: ") and str(pairs[0][1]) in line for line in said)
-
-
-def test_chunks_are_consecutive_runs_of_the_sorted_ids():
-    chunks = mask_chunks(["c", "a", "e", "b", "d"], 2)
-    assert chunks == {"00000": ["a", "b"], "00001": ["c", "d"], "00002": ["e"]}
-    assert mask_chunks([], 3) == {}
-    with pytest.raises(ValueError, match="masks.chunk_size must be at least 1"):
-        mask_chunks(["a"], 0)

@@ -49,3 +49,12 @@ def test_sheet_missing_columns_is_refused(tmp_path):
     sheet.write_text("sample\timage\nx\ta.jpg\n")
     with pytest.raises(SampleSheetError, match=r"missing column\(s\) \['annotation'\]"):
         sheet_samples(str(sheet))
+
+
+def test_chunks_are_consecutive_runs_of_the_sorted_ids():
+    from streetseg.samples import chunk_ids
+
+    assert chunk_ids(["c", "a", "e", "b", "d"], 2) == {"00000": ["a", "b"], "00001": ["c", "d"], "00002": ["e"]}
+    assert chunk_ids([], 3) == {}
+    with pytest.raises(ValueError, match="chunk_size must be at least 1"):
+        chunk_ids(["a"], 0)

@@ -193,9 +193,9 @@ def test_workflow_runs_through_the_slurm_profile(slurm_cluster, tmp_path):
     submitted = sorted(name for _, name, _ in jobs)
     # Ten masks in three chunk jobs (chunk_size 4 in tiny.yaml); demo, splits, dataset,
     # evaluate and plots run on the submit host; tfrecords (one per split), train and predict
-    # are SLURM jobs: 8 sbatch calls for 14 jobs.
+    # are SLURM jobs (predict_00000 gets set-resources: predict): 8 sbatch calls for 14 jobs.
     masks = ["masks_00000", "masks_00001", "masks_00002"]
-    assert submitted == [*masks, "predict", "tfrecords", "tfrecords", "tfrecords", "train"], output
+    assert submitted == [*masks, "predict_00000", "tfrecords", "tfrecords", "tfrecords", "train"], output
     train = next(job for job, name, _ in jobs if name == "train")
     assert "--signal=TERM@300" in output or rows[train]["State"] == "COMPLETED"
     if slurm_cluster.gpus:

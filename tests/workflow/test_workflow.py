@@ -80,7 +80,7 @@ def test_every_final_target_exists_and_is_valid(finished_run):
 
 def test_every_job_wrote_its_log(finished_run):
     logs = finished_run / "logs"
-    for name in ("demo.log", "splits.log", "train.log", "predict.log", "evaluate.log", "plots.log"):
+    for name in ("demo.log", "splits.log", "train.log", "predict/00000.log", "evaluate.log", "plots.log"):
         assert (logs / name).is_file(), name
     assert "epoch 1/1" in (logs / "train.log").read_text()
     # Ten scenes in chunks of four: three mask jobs.
