@@ -1,22 +1,21 @@
 """P5: batched prediction over a split against a per-image ``model.predict`` loop.
 
-Usage: .venv/bin/python bench/predict.py [N_SCENES] [REPEATS] [--against REV]
-       (default: 100 3; --against 929c25a also times streetseg/predict.py at that revision)
+Usage: .venv/bin/python bench/predict.py [N_SCENES] [REPEATS]   (default: 100 3)
 
 An untrained default U-Net (image_size [128, 160], depth 4, base 16; weights do not matter
 for speed) is saved as .keras. Both sides write the same output, one class-id mask PNG per
 image at its original size, for the N_SCENES demo scenes (320x240, made once in the bench
 cache):
 
-- ours: ``streetseg.predict.predict_split`` with ``panels=False`` over 2 shards of the
-  scenes, batch size 16 (config predict.batch_size): tf.data decoding and resizing, one
-  ``predict_on_batch`` per batch;
+- ours: ``streetseg.predict.predict_samples`` with ``panels=False`` over the scenes' photos,
+  batch size 16 (config predict.batch_size): tf.data decoding and resizing in parallel with
+  prediction, one graph call per batch;
 - per image: load the model, then for each photo decode it, resize it the same way, call ``model.predict`` on a
   batch of one, take the argmax, resize back and write the mask (the seed project's loop).
 
 Both start from the .keras file. The runs are interleaved, REPEATS times; ratio = per-image
 time / ours (goal >= 5). The table also gives the rule's full cost with the panels and
-overlays it draws, and with --against the same batched run of an older predict_split.
+overlays it draws.
 """
 
 from __future__ import annotations
@@ -29,17 +28,14 @@ import numpy as np
 from _common import (
     default_config,
     demo_masks,
-    demo_shards,
     interleaved_medians,
     median_time,
-    module_at,
-    parse_against,
     print_table,
     quiet_tensorflow,
 )
 
 
-def main(n_scenes: int = 100, repeats: int = 3, against: str | None = None) -> None:
+def main(n_scenes: int = 100, repeats: int = 3) -> None:
     quiet_tensorflow()
     import tensorflow as tf
     from PIL import Image
@@ -48,15 +44,17 @@ def main(n_scenes: int = 100, repeats: int = 3, against: str | None = None) -> N
     from streetseg.io import write_bytes_atomic
     from streetseg.masks import encode_mask, read_mask
     from streetseg.model import build_unet
-    from streetseg.predict import predict_split, resize_labels
+    from streetseg.predict import predict_samples, resize_labels
 
     config = default_config()
     image_size = tuple(config["train"]["image_size"])
     batch_size = config["predict"]["batch_size"]
     classes = config["classes"]
     table = ClassTable.from_config(classes)
-    shards = demo_shards(n_scenes)
-    images = {sample: image for sample, (image, _) in demo_masks(n_scenes).items()}
+    pairs = demo_masks(n_scenes)
+    images = {sample: image for sample, (image, _) in pairs.items()}
+    ids = sorted(pairs)
+    photos, truths = [str(pairs[s][0]) for s in ids], [str(pairs[s][1]) for s in ids]
     quiet = {"log": lambda *_: None}
 
     with tempfile.TemporaryDirectory() as name:
@@ -65,9 +63,9 @@ def main(n_scenes: int = 100, repeats: int = 3, against: str | None = None) -> N
         build_unet(image_size, len(classes)).save(model_path)
         import keras
 
-        def batched(split=predict_split, out="ours"):
-            split(str(model_path), shards, str(folder / out), classes, batch_size,
-                  panels=False, **quiet)  # fmt: skip
+        def batched(out="ours", panels=False):
+            predict_samples(str(model_path), ids, photos, truths, str(folder / out), classes, batch_size,
+                            panels=panels, **quiet)  # fmt: skip
 
         def per_image():
             model = keras.models.load_model(model_path, compile=False)
@@ -78,48 +76,30 @@ def main(n_scenes: int = 100, repeats: int = 3, against: str | None = None) -> N
                 mask = resize_labels(labels, rgb.shape[0], rgb.shape[1])
                 write_bytes_atomic(folder / "loop" / f"{sample}.png", encode_mask(mask, table))
 
-        candidates = {"ours": batched, "loop": per_image}
-        if against:
-            old = module_at(against, "streetseg/predict.py").predict_split
-            candidates["old"] = lambda: batched(old, "old")
-        times = interleaved_medians(candidates, repeats=repeats)
-        full = median_time(
-            lambda: predict_split(str(model_path), shards, str(folder / "full"), classes,
-                                  batch_size, panels=True, **quiet),
-            repeats=1, warmup=0,
-        )  # fmt: skip
+        times = interleaved_medians({"ours": batched, "loop": per_image}, repeats=repeats)
+        full = median_time(lambda: batched("full", panels=True), repeats=1, warmup=0)
         agree = np.mean(
             [np.mean(read_mask(folder / "ours" / f"{s}.png") == read_mask(folder / "loop" / f"{s}.png"))
              for s in images]
         )  # fmt: skip
 
-    extra = []
-    if against:
-        extra = [
-            (f"predict_split at {against}, panels off",
-             f"{times['old']:.2f} s ({n_scenes / times['old']:.1f} images/s)"),
-            (f"ratio loop / batched at {against}", f"{times['loop'] / times['old']:.1f}x"),
-            (f"speed-up over {against}", f"{times['old'] / times['ours']:.2f}x"),
-        ]  # fmt: skip
     print_table(
         "P5: batched prediction against a per-image model.predict loop",
         [
             ("setup", (f"{n_scenes} demo scenes 320x240 -> {image_size[0]}x{image_size[1]}, untrained "
                        f"U-Net depth 4, base 16; masks written by both; median of {repeats}")),
-            (f"predict_split, batch {batch_size}, panels off",
+            (f"predict_samples, batch {batch_size}, panels off",
              f"{times['ours']:.2f} s ({n_scenes / times['ours']:.1f} images/s)"),
             ("per-image model.predict loop",
              f"{times['loop']:.2f} s ({n_scenes / times['loop']:.1f} images/s)"),
             ("ratio loop / batched", f"**{times['loop'] / times['ours']:.1f}x**"),
             ("goal", "≥ 5x"),
             ("masks agreeing pixel for pixel", f"{100 * agree:.3f}%"),
-            ("predict_split with panels and overlays (the rule), 1 run",
+            ("predict_samples with panels and overlays (the rule), 1 run",
              f"{full:.2f} s ({n_scenes / full:.1f} images/s)"),
-            *extra,
         ],
     )
 
 
 if __name__ == "__main__":
-    arguments, revision = parse_against(sys.argv[1:])
-    main(*(int(arg) for arg in arguments[:2]), against=revision)
+    main(*(int(arg) for arg in sys.argv[1:3]))

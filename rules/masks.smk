@@ -24,7 +24,6 @@ for chunk, members in MASK_CHUNKS.items():
         resources:
             **chunk_resources("masks", mem_mb=2000, runtime=30),
         params:
-            samples=members,
             classes=config["classes"],
             labels=config["labels"],
             annotations=config["annotations"],

@@ -26,7 +26,6 @@ for chunk, members in PREDICT_CHUNKS.items():
         resources:
             **chunk_resources("predict", mem_mb=8000, runtime=60),
         params:
-            samples=members,
             classes=config["classes"],
             batch_size=config["predict"]["batch_size"],
             max_pixels=config["images"]["max_pixels"],

@@ -1,5 +1,7 @@
 """Snakemake adapter: rasterise one chunk of annotation files into masks (streetseg.masks)."""
 
+import os
+
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 from streetseg.io import log_to
 
@@ -8,7 +10,9 @@ log_to(snakemake.log[0])
 from streetseg.masks import make_masks
 
 make_masks(
-    list(snakemake.params.samples),
+    # The sample ids are the mask file names (a params list would be copied into Snakemake's
+    # metadata record of every output file).
+    [os.path.basename(path)[: -len(".png")] for path in snakemake.output.masks],
     list(snakemake.input.annotations),
     list(snakemake.input.images),
     list(snakemake.output.masks),

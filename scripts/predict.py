@@ -1,6 +1,8 @@
 """Snakemake adapter: predict masks, panels and overlays for one chunk of the test split
 (streetseg.predict)."""
 
+import os
+
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 from streetseg.io import log_to
 
@@ -10,7 +12,9 @@ from streetseg.predict import predict_samples
 
 predict_samples(
     snakemake.input.model,
-    list(snakemake.params.samples),
+    # The sample ids are the mask file names (a params list would be copied into Snakemake's
+    # metadata record of every output file).
+    [os.path.basename(path)[: -len(".png")] for path in snakemake.output.masks],
     list(snakemake.input.images),
     list(snakemake.input.truth),
     snakemake.params.out_dir,
