@@ -88,6 +88,8 @@ def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
 
+# tf.lite.Interpreter still ships with TensorFlow 2.21; its successor (ai_edge_litert) is not pinned.
+@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
 def test_exported_saved_model_segments_like_the_keras_model(inferred):
     workdir, settings, _ = inferred
     tflite = workdir / "tflite.yaml"
