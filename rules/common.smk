@@ -8,7 +8,7 @@ from snakemake.utils import validate
 sys.path.insert(0, workflow.basedir)
 
 from streetseg.demo import demo_sample_ids
-from streetseg.infer import chunk_members, chunk_names, list_images
+from streetseg.infer import chunk_members, chunk_names, image_listing
 from streetseg.samples import chunk_ids, load_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
@@ -48,10 +48,12 @@ localrules:
     infer,
 
 
-# New photos to segment (snakemake infer --config infer_images=DIR): listed only when given,
-# so that the training workflow never looks at them. The sorted list is cut into chunks of
-# infer.chunk_size, one job each.
-INFER_IMAGES = list_images(config["infer_images"]) if config["infer_images"] else []
+# New photos to segment (snakemake infer --config infer_images=DIR_OR_S3_PREFIX): listed
+# only when given, so that the training workflow never looks at them. The sorted list is cut
+# into chunks of infer.chunk_size, one job each. An S3 listing also gives each object's size
+# and ETag (its fingerprint), which the chunk jobs get as a param.
+INFER_LISTING = image_listing(config["infer_images"]) if config["infer_images"] else {}
+INFER_IMAGES = list(INFER_LISTING)
 INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
@@ -149,10 +151,17 @@ def infer_chunk_names(wildcards):
     """The photos of one inference chunk, relative to infer_images.
 
     They are a param, not input files: 100,000 input files would add about 9 s to every dry
-    run. A changed membership reruns the chunk (params trigger); changed photos are found by
+    run. A changed membership reruns the chunk (params trigger); changed files are found by
     the chunk job's cache check (size and modification time) whenever the chunk runs.
     """
     return chunk_members(INFER_IMAGES, wildcards.chunk, config["infer"]["chunk_size"])
+
+
+def infer_chunk_fingerprints(wildcards):
+    """[size, ETag] of each S3 object of the chunk, from the listing (None for a folder,
+    whose files the job checks itself). A changed object reruns its chunk (params trigger)."""
+    listed = [INFER_LISTING[name] for name in infer_chunk_names(wildcards)]
+    return None if None in listed else listed
 
 
 def inference_folder(wildcards, output):
@@ -164,7 +173,7 @@ def infer_chunk_tables(wildcards):
     """Every chunk's table; asking for them without a folder of photos is an error."""
     if not config["infer_images"]:
         raise ValueError(
-            "infer needs a folder of photos: snakemake infer --config infer_images=DIR"
+            "infer needs a folder of photos: snakemake infer --config infer_images=DIR_OR_S3_PREFIX"
         )
     if not INFER_IMAGES:
         raise ValueError(

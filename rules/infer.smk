@@ -16,6 +16,7 @@ rule infer_chunk:
     params:
         folder=config["infer_images"],
         names=infer_chunk_names,
+        fingerprints=infer_chunk_fingerprints,
         classes=config["classes"],
         batch_size=config["infer"]["batch_size"],
         overlays=config["infer"]["overlays"],

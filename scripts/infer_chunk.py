@@ -17,4 +17,5 @@ segment_images(
     batch_size=snakemake.params.batch_size,
     overlays=snakemake.params.overlays,
     max_pixels=snakemake.params.max_pixels,
+    fingerprints=snakemake.params.fingerprints,
 )

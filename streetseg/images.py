@@ -21,20 +21,25 @@ class ImageError(ValueError):
     """An image cannot be used; the message names the file."""
 
 
-def open_checked(path, max_pixels: int, error=None, what: str = "image") -> Image.Image:
+def open_checked(
+    path, max_pixels: int, error=None, what: str = "image", data: bytes | None = None
+) -> Image.Image:
     """Open and fully decode a picture, refusing missing, corrupt and oversized files.
 
-    The pixel limit is checked from the header, before any pixel is decoded. Failures raise
-    ``error`` (an exception class, :class:`ImageError` by default) naming the file.
+    With ``data`` (the file's bytes, e.g. downloaded from S3) those are decoded and ``path``
+    only names the picture in messages. The pixel limit is checked from the header, before
+    any pixel is decoded. Failures raise ``error`` (an exception class, :class:`ImageError` by
+    default) naming the file.
     """
     error = error or ImageError
-    path = Path(path)
-    if not path.is_file():
-        raise error(f"{path}: {what} not found")
+    if data is None:
+        path = Path(path)
+        if not path.is_file():
+            raise error(f"{path}: {what} not found")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
+            image = Image.open(path if data is None else io.BytesIO(data))
             width, height = image.size
             if width * height > max_pixels:
                 raise error(
@@ -49,18 +54,23 @@ def open_checked(path, max_pixels: int, error=None, what: str = "image") -> Imag
     return image
 
 
-def open_image(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_image(
+    path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, data: bytes | None = None
+) -> Image.Image:
     """Open and fully decode a photo (see :func:`open_checked`)."""
-    return open_checked(path, max_pixels)
+    return open_checked(path, max_pixels, data=data)
 
 
-def load_rgb(path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
-    """Decode an image as an RGB uint8 array, upright as the annotator saw it.
+def load_rgb(
+    path: str | Path, max_pixels: int = DEFAULT_MAX_PIXELS, data: bytes | None = None
+) -> np.ndarray:
+    """Decode an image (the file ``path``, or its bytes ``data``) as an RGB uint8 array,
+    upright as the annotator saw it.
 
     EXIF orientation is applied, because labelling tools show the rotated image and the
     polygons are drawn on it. Grayscale, palette, RGBA and 16-bit images become RGB.
     """
-    image = ImageOps.exif_transpose(open_image(path, max_pixels))
+    image = ImageOps.exif_transpose(open_image(path, max_pixels, data))
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
         # Sixteen-bit grey: scale to 8 bits instead of clipping at 255.
         values = np.asarray(image, dtype=np.float64)

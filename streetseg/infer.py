@@ -1,18 +1,19 @@
-"""The infer stage: segment a folder of new, unlabelled photos with a trained model, in chunks.
+"""The infer stage: segment a folder or S3 prefix of new, unlabelled photos with a trained
+model, in chunks.
 
-The image list (every image file below the folder, sorted by relative path) is cut into
-chunks of ``chunk_size``; one job segments one chunk. Per-image results are cached under
-``{out_dir}/{model_id}/``: the palette mask, the optional overlay, and a small JSON record
-(the image's byte size and modification time, its size, class shares and when it was
-segmented). A chunk job reuses every record whose image is unchanged, so adding images to
-the folder only segments the new ones, whichever chunk they land in.
+The image list (every image below the folder or prefix, sorted by relative path; see
+streetseg.sources) is cut into chunks of ``chunk_size``; one job segments one chunk.
+Per-image results are cached under ``{out_dir}/{model_id}/``: the palette mask, the optional
+overlay, and a small JSON record (the image's fingerprint: byte size and modification time of
+a file, byte size and ETag of an S3 object; its size, class shares and when it was
+segmented). A chunk job reuses every record whose image is unchanged, so adding images only
+segments the new ones, whichever chunk they land in.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,45 +27,17 @@ from streetseg.io import atomic_path, warn, write_bytes_atomic, write_text_atomi
 from streetseg.masks import encode_mask
 from streetseg.panels import make_overlay
 from streetseg.predict import resize_labels
-
-# Files with other endings (sidecars, notes, thumbnails.db, ...) are not images and are skipped.
-IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif"})
-
-
-class InferError(ValueError):
-    """The inference input cannot be used; the message names the folder or file."""
-
-
-def list_images(folder: str | Path) -> list[str]:
-    """Relative paths (with "/") of the image files below ``folder``, sorted.
-
-    Hidden files and folders are skipped. Two images whose masks would share a name
-    (``a.jpg`` and ``a.png``) are refused, naming both.
-    """
-    root = Path(folder)
-    if not root.is_dir():
-        raise InferError(f"{root}: infer_images is not a folder (S3 prefixes are not supported yet)")
-    found = []
-    # Plain string operations: pathlib would take seconds over 100,000 files at every parse.
-    for directory, subfolders, files in os.walk(root):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        relative = os.path.relpath(directory, root).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        for name in files:
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES:
-                found.append(prefix + name)
-    found.sort()
-    seen: dict[str, str] = {}
-    for name in found:
-        other = seen.setdefault(mask_name(name), name)
-        if other != name:
-            raise InferError(f"{root}: {other} and {name} would share the mask {mask_name(name)}; rename one")
-    return found
-
-
-def mask_name(image: str) -> str:
-    """The mask's path relative to the masks folder: the image's, ending in .png."""
-    return os.path.splitext(image)[0] + ".png"
+from streetseg.s3 import MAX_CONNECTIONS, S3Error, is_s3_url
+from streetseg.sources import (  # noqa: F401  (list_images and IMAGE_SUFFIXES are used from here too)
+    IMAGE_SUFFIXES,
+    InferError,
+    file_fingerprint,
+    image_listing,
+    list_images,
+    mask_name,
+    reader,
+    source_name,
+)
 
 
 def chunk_names(count: int, chunk_size: int) -> list[str]:
@@ -90,23 +63,60 @@ def class_shares(labels: np.ndarray, table: ClassTable) -> dict[str, float]:
     return dict(zip(share_columns(table), (counts / labels.size).tolist()))
 
 
-def _fingerprint(path: Path) -> list[int]:
-    status = path.stat()
-    return [status.st_size, status.st_mtime_ns]
-
-
-def _cached_row(cache: Path, name: str, path: Path, overlays: bool) -> dict | None:
+def _cached_row(cache: Path, name: str, fingerprint: list, overlays: bool) -> dict | None:
     """The row of an image this model has segmented before, if the image is unchanged since
-    and its mask (and overlay, when asked for) are still there."""
+    (same fingerprint) and its mask (and overlay, when asked for) are still there."""
     record = cache / "records" / f"{name}.json"
     if not record.is_file():
         return None
     cached = json.loads(record.read_text())
-    if cached["fingerprint"] != _fingerprint(path) or not (cache / "masks" / mask_name(name)).is_file():
+    if cached["fingerprint"] != list(fingerprint) or not (cache / "masks" / mask_name(name)).is_file():
         return None
     if overlays and not (cache / "overlays" / mask_name(name)).is_file():
         return None
     return cached["row"]
+
+
+def decode_batches(names: list[str], folder: str, image_size, batch_size: int, max_pixels: int, kept=None):
+    """Batches of (model input, index, height, width, error): reading (a file, or an S3
+    download) and decoding run in parallel with prediction, and a read or decoding error
+    travels with its image instead of stopping the batch. With ``kept`` (a dict), each
+    image's bytes are left there under its index, for the overlay."""
+    import tensorflow as tf
+
+    read = reader(folder)
+
+    def decode(index):
+        position = int(index.numpy())
+        name = source_name(folder, names[position])
+        try:
+            data = read(names[position])
+            pixels = load_rgb(name, max_pixels, data=data)
+        except (ImageError, OSError, S3Error) as problem:
+            return np.zeros((1, 1, 3), np.uint8), str(problem)
+        if kept is not None:
+            kept[position] = data
+        return pixels, ""
+
+    def prepare(index):
+        pixels, error = tf.py_function(decode, [index], [tf.uint8, tf.string])
+        pixels.set_shape([None, None, 3])
+        shape = tf.shape(pixels)
+        model_input = tf.image.resize(tf.cast(pixels, tf.float32), image_size, method="bilinear")
+        return model_input, index, shape[0], shape[1], error
+
+    options = tf.data.Options()
+    parallel = tf.data.AUTOTUNE
+    if is_s3_url(folder):
+        # Downloads wait on the network, not the CPU: keep many in flight whatever the core count.
+        parallel = options.threading.private_threadpool_size = MAX_CONNECTIONS // 2
+    return (
+        tf.data.Dataset.range(len(names))
+        .with_options(options)
+        .map(prepare, num_parallel_calls=parallel, deterministic=True)
+        .batch(batch_size)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 
 
 def segment_images(
@@ -119,27 +129,36 @@ def segment_images(
     batch_size: int = 16,
     overlays: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    fingerprints: list | None = None,
     log=print,
 ) -> pd.DataFrame:
-    """Segment ``images`` (paths relative to ``folder``) and write one row per image to
-    ``chunk_table``: image, mask, width, height, model_id, time, share_<class>..., error.
+    """Segment ``images`` (paths relative to ``folder``, a folder or an s3:// prefix) and write
+    one row per image to ``chunk_table``: image, mask, width, height, model_id, time,
+    share_<class>..., error.
 
     Masks go to ``{out_dir}/{model_id}/masks/``, overlays to ``.../overlays/``. Images already
     segmented by this model and unchanged since are taken from the cache. An image that cannot
-    be decoded gets a row whose ``error`` names the file; the others go on.
+    be read or decoded gets a row whose ``error`` names the file or object; the others go on.
+    For S3, ``fingerprints`` are the images' [size, ETag] from the listing (in the order of
+    ``images``); without them the prefix is listed again.
     """
-    from streetseg.segmenter import Segmenter, decode_batches, model_id
+    from streetseg.segmenter import Segmenter, model_id
 
     table = ClassTable.from_config(classes)
     identity = model_id(model_path)
     cache = Path(out_dir) / identity
+    if not is_s3_url(folder):
+        fingerprints = [file_fingerprint(f"{folder}/{name}") for name in images]
+    elif fingerprints is None:
+        listing = image_listing(folder)
+        fingerprints = [listing.get(name) for name in images]
+    prints = dict(zip(images, fingerprints, strict=True))
     rows: dict[str, dict] = {}
     todo = []
     for name in images:
-        path = Path(folder) / name
-        if not path.is_file():
-            rows[name] = {"image": name, "error": f"{path}: image not found"}
-        elif cached := _cached_row(cache, name, path, overlays):
+        if prints[name] is None:
+            rows[name] = {"image": name, "error": f"{source_name(folder, name)}: image not found"}
+        elif cached := _cached_row(cache, name, prints[name], overlays):
             rows[name] = cached
         else:
             todo.append(name)
@@ -152,8 +171,8 @@ def segment_images(
                 f"{model_path}: the model predicts {segmenter.num_classes} classes but the config lists "
                 f"{table.num_classes}"
             )
-        paths = [str(Path(folder) / name) for name in todo]
-        dataset = decode_batches(paths, segmenter.image_size, batch_size, max_pixels)
+        kept = {} if overlays else None
+        dataset = decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept)
         started, done = time.perf_counter(), 0
         for inputs, indices, heights, widths, errors in dataset:
             labels = segmenter.labels(inputs.numpy())
@@ -165,7 +184,9 @@ def segment_images(
                     continue
                 height, width = int(heights[position]), int(widths[position])
                 prediction = resize_labels(labels[position], height, width)
-                rows[name] = _store(Path(folder) / name, name, prediction, table, cache, identity, overlays, max_pixels)
+                photo = kept.pop(int(index)) if overlays else None  # the bytes, for the overlay
+                source = source_name(folder, name)
+                rows[name] = _store(name, prints[name], prediction, table, cache, identity, photo, source, max_pixels)
             done += len(indices)
             log(f"segmented {done}/{len(todo)} images ({done / (time.perf_counter() - started):.1f} img/s)")
     frame = pd.DataFrame([rows[name] for name in images], columns=chunk_columns(table))
@@ -179,13 +200,13 @@ def chunk_columns(table: ClassTable) -> list[str]:
     return ["image", "mask", "width", "height", "model_id", "time", *share_columns(table), "error"]
 
 
-def _store(path: Path, name, prediction, table, cache: Path, identity, overlays, max_pixels) -> dict:
-    """Write one image's mask (and overlay), then its cache record last, so that a record
-    always means complete outputs."""
+def _store(name, fingerprint, prediction, table, cache: Path, identity, photo, source, max_pixels) -> dict:
+    """Write one image's mask (and its overlay, given the ``photo``'s bytes), then its cache
+    record last, so that a record always means complete outputs."""
     mask = Path("masks") / mask_name(name)
     write_bytes_atomic(cache / mask, encode_mask(prediction, table))
-    if overlays:
-        picture = make_overlay(load_rgb(path, max_pixels), prediction, table, title=name)
+    if photo is not None:
+        picture = make_overlay(load_rgb(source, max_pixels, data=photo), prediction, table, title=name)
         with atomic_path(cache / "overlays" / mask_name(name)) as temporary:
             picture.save(temporary, format="PNG")
     row = {
@@ -198,7 +219,7 @@ def _store(path: Path, name, prediction, table, cache: Path, identity, overlays,
         **class_shares(prediction, table),
         "error": "",
     }
-    record = {"fingerprint": _fingerprint(path), "row": row}
+    record = {"fingerprint": list(fingerprint), "row": row}
     write_text_atomic(cache / "records" / f"{name}.json", json.dumps(record))
     return row
 

@@ -46,13 +46,15 @@ def predict_samples(
     and the class ids are mapped back to the photo's size by nearest neighbour. Returns the
     sample ids in the order written.
     """
-    from streetseg.segmenter import Segmenter, decode_batches
+    from streetseg.infer import decode_batches
+    from streetseg.segmenter import Segmenter
 
     if not len(samples) == len(image_paths) == len(truth_paths):
         raise ValueError("predict_samples needs one image and one truth mask per sample")
     table = ClassTable.from_config(classes)
     segmenter = Segmenter(model_path)
-    dataset = decode_batches(list(map(str, image_paths)), segmenter.image_size, batch_size, max_pixels)
+    # Paths relative to "" are the paths themselves.
+    dataset = decode_batches(list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels)
     started, done = time.perf_counter(), []
     for inputs, indices, heights, widths, errors in dataset:
         labels = segmenter.labels(inputs.numpy())

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from streetseg.images import ImageError, load_rgb
-
 
 class ModelError(ValueError):
     """A model cannot be used for inference; the message names the file."""
@@ -98,29 +96,3 @@ class Segmenter:
     def labels(self, batch: np.ndarray) -> np.ndarray:
         """Class ids (batch, height, width) as uint8: the most probable class per pixel."""
         return np.argmax(self.predict(batch), axis=-1).astype(np.uint8)
-
-
-def decode_batches(paths: list[str], image_size, batch_size: int, max_pixels: int):
-    """Batches of (model input, index, height, width, error): decoding runs in parallel with
-    prediction and a decoding error travels with its image instead of stopping the batch."""
-    import tensorflow as tf
-
-    def decode(path):
-        try:
-            return load_rgb(path.numpy().decode(), max_pixels), ""
-        except (ImageError, OSError) as problem:
-            return np.zeros((1, 1, 3), np.uint8), str(problem)
-
-    def prepare(index, path):
-        pixels, error = tf.py_function(decode, [path], [tf.uint8, tf.string])
-        pixels.set_shape([None, None, 3])
-        shape = tf.shape(pixels)
-        model_input = tf.image.resize(tf.cast(pixels, tf.float32), image_size, method="bilinear")
-        return model_input, index, shape[0], shape[1], error
-
-    items = tf.data.Dataset.from_tensor_slices((tf.range(len(paths)), tf.constant(paths)))
-    return (
-        items.map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )

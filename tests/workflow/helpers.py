@@ -11,8 +11,9 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 TINY = REPO / "tests" / "workflow" / "tiny.yaml"
 
 
-def snakemake(workdir: Path, *args: str, configfile: Path = TINY, check: bool = True):
-    """Run snakemake on the repository's Snakefile inside ``workdir``; return the process."""
+def snakemake(workdir: Path, *args: str, configfile: Path = TINY, check: bool = True, env=None):
+    """Run snakemake on the repository's Snakefile inside ``workdir`` (in the environment
+    ``env``, else this process's); return the process."""
     command = [
         SNAKEMAKE,
         "--snakefile",
@@ -23,7 +24,7 @@ def snakemake(workdir: Path, *args: str, configfile: Path = TINY, check: bool = 
         str(configfile),
         *args,
     ]
-    process = subprocess.run(command, capture_output=True, text=True, timeout=1200)
+    process = subprocess.run(command, capture_output=True, text=True, timeout=1200, env=env)
     if check and process.returncode != 0:
         raise AssertionError(
             f"{' '.join(command)} exited {process.returncode}\n{process.stdout}\n{process.stderr}"

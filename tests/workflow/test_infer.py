@@ -88,10 +88,15 @@ def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
 
+# tf.lite.Interpreter still ships with TensorFlow 2.21; its successor (ai_edge_litert) is not pinned.
+@pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
 def test_exported_saved_model_segments_like_the_keras_model(inferred):
     workdir, settings, _ = inferred
-    snakemake(workdir, "--cores", "2", "export")
+    tflite = workdir / "tflite.yaml"
+    tflite.write_text("export:\n  tflite: true\n")
+    snakemake(workdir, "--cores", "2", "export", "--configfile", str(TINY), str(tflite))
     export = workdir / "results" / "export"
+    check_tflite_matches_keras(export / "model.tflite", workdir / "results" / "model" / "model.keras")
     card = (export / "model_card.md").read_text()
     for text in ("## Classes", "| 6 | sky | 70, 130, 180 | #4682b4 |", "## Test metrics", "mIoU", "image_size:"):
         assert text in card
@@ -105,10 +110,28 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
         np.testing.assert_array_equal(read_mask(results / saved_mask), read_mask(results / keras_mask))
 
 
+def check_tflite_matches_keras(tflite, keras_file):
+    """The TFLite file loads, and gives the Keras model's class for every pixel of one photo."""
+    import keras
+    import tensorflow as tf
+
+    model = keras.models.load_model(keras_file, compile=False)
+    rng = np.random.default_rng(2)
+    batch = rng.uniform(0, 255, (1, *model.input_shape[1:])).astype(np.float32)
+    interpreter = tf.lite.Interpreter(model_path=str(tflite))
+    interpreter.allocate_tensors()
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], batch)
+    interpreter.invoke()
+    lite = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    expected = model.predict(batch, verbose=0)
+    assert lite.shape == expected.shape
+    np.testing.assert_array_equal(lite.argmax(-1), expected.argmax(-1))
+
+
 def test_infer_without_a_usable_folder_stops_before_any_job_saying_why(tmp_path):
     process = snakemake(tmp_path, "-n", "infer", check=False)
     assert process.returncode != 0
-    assert "snakemake infer --config infer_images=DIR" in process.stdout + process.stderr
+    assert "snakemake infer --config infer_images=DIR_OR_S3_PREFIX" in process.stdout + process.stderr
     process = snakemake(tmp_path, "-n", "infer", "--config", "infer_images=nowhere", check=False)
     assert process.returncode != 0 and "nowhere: infer_images is not a folder" in process.stdout + process.stderr
     assert not (tmp_path / "results").exists()
