@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every speed benchmark of docs/benchmarks.md, one after the other (about 40 min on 2 cores).
+# Each script prints its own table; paste the rows into docs/benchmarks.md with the date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+# With the SLURM client installed but no controller (as `make test` leaves this machine), the
+# SLURM executor plugin waits 10 s in `scontrol` at every Snakemake start: a failing stub
+# first on PATH keeps that machine artefact out of the Snakemake timings.
+stub=$(mktemp -d)
+printf '#!/bin/sh\nexit 1\n' > "$stub/scontrol"
+chmod +x "$stub/scontrol"
+export PATH="$stub:$PATH"
+$PY bench/masks.py 100 1000 10000      # P1 and the growth of the mask stage
+$PY bench/rasterize.py 200 5           # P2
+$PY bench/dryrun.py 100 1000 10000     # P3 and the growth of the dry run
+$PY bench/input_pipeline.py 200 3 60 6 # P4
+$PY bench/predict.py 100 5             # P5
+$PY bench/shards.py 200 5              # P7
+$PY bench/inference.py --dry-run 1000 10000 100000 --throughput 64
