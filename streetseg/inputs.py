@@ -125,26 +125,3 @@ def class_pixel_counts(shard_paths: list[str], num_classes: int) -> list[int]:
         tf.zeros(256, tf.int64), lambda total, counts: total + counts
     )
     return [int(value) for value in counts.numpy()[:num_classes]]
-
-
-def load_inference_dataset(shard_paths: list[str], image_size, batch_size: int):
-    """Batches of (model input, sample id, encoded image, encoded mask), in shard order."""
-    image_size = tuple(int(side) for side in image_size)
-
-    def prepare(raw):
-        features = parse_record(raw)
-        image, mask = decode_pair(features)
-        model_input, _ = resize_pair(image, mask, image_size)
-        return (
-            model_input,
-            features["sample_id"],
-            features["image/encoded"],
-            features["mask/encoded"],
-        )
-
-    records = tf.data.TFRecordDataset(list(shard_paths))
-    return (
-        records.map(prepare, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
-        .batch(batch_size)
-        .prefetch(tf.data.AUTOTUNE)
-    )
