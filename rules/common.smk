@@ -8,8 +8,8 @@ from snakemake.utils import validate
 sys.path.insert(0, workflow.basedir)
 
 from streetseg.demo import demo_sample_ids
-from streetseg.infer import chunk_members, chunk_names, image_listing
-from streetseg.samples import chunk_ids, load_samples
+from streetseg.infer import image_listing
+from streetseg.samples import chunk_ids, chunk_members, chunk_names, load_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
 

@@ -13,7 +13,6 @@ segments the new ones, whichever chunk they land in.
 from __future__ import annotations
 
 import json
-import math
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,6 +27,7 @@ from streetseg.masks import encode_mask
 from streetseg.panels import make_overlay
 from streetseg.predict import resize_labels
 from streetseg.s3 import MAX_CONNECTIONS, S3Error, is_s3_url
+from streetseg.samples import chunk_members, chunk_names  # noqa: F401  (photo chunks, as for masks)
 from streetseg.sources import (  # noqa: F401  (list_images and IMAGE_SUFFIXES are used from here too)
     IMAGE_SUFFIXES,
     InferError,
@@ -38,19 +38,6 @@ from streetseg.sources import (  # noqa: F401  (list_images and IMAGE_SUFFIXES a
     reader,
     source_name,
 )
-
-
-def chunk_names(count: int, chunk_size: int) -> list[str]:
-    """Names of the chunks ("00000", "00001", ...) that ``count`` images make."""
-    if chunk_size < 1:
-        raise InferError(f"infer.chunk_size must be at least 1, not {chunk_size}")
-    return [f"{index:05d}" for index in range(math.ceil(count / chunk_size))]
-
-
-def chunk_members(images: list[str], chunk: str, chunk_size: int) -> list[str]:
-    """The images of one chunk: consecutive runs of the sorted list."""
-    start = int(chunk) * chunk_size
-    return images[start : start + chunk_size]
 
 
 def share_columns(table: ClassTable) -> list[str]:

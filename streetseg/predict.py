@@ -53,8 +53,9 @@ def predict_samples(
         raise ValueError("predict_samples needs one image and one truth mask per sample")
     table = ClassTable.from_config(classes)
     segmenter = Segmenter(model_path)
-    # Paths relative to "" are the paths themselves.
-    dataset = decode_batches(list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels)
+    # Paths relative to "" are the paths themselves; the panels reuse the bytes already read.
+    kept = {} if panels else None
+    dataset = decode_batches(list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels, kept)
     started, done = time.perf_counter(), []
     for inputs, indices, heights, widths, errors in dataset:
         labels = segmenter.labels(inputs.numpy())
@@ -66,7 +67,7 @@ def predict_samples(
             prediction = resize_labels(labels[position], int(heights[position]), int(widths[position]))
             write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
             if panels:
-                image = load_rgb(image_paths[index], max_pixels)
+                image = load_rgb(image_paths[index], max_pixels, data=kept.pop(index))
                 truth = read_mask(truth_paths[index])
                 picture = make_panel(image, truth, prediction, table, title=sample)
                 with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
