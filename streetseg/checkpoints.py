@@ -26,16 +26,37 @@ class TrainingInterrupted(Exception):
     """Raised inside training when the process receives SIGTERM."""
 
 
+class StopOnSignal(keras.callbacks.Callback):
+    """Stops training at the next safe point after SIGTERM.
+
+    The signal handler only records the signal; this callback raises
+    :class:`TrainingInterrupted` at the end of the next train or validation batch, or at the
+    end of the epoch. It must come last among the callbacks, so that an epoch's history row,
+    best checkpoint and backup are always written whole: a signal that arrives while they are
+    being saved waits for them instead of leaving a truncated file behind.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.received = None
+
+    def handle(self, signum, frame):
+        self.received = signum
+
+    def check(self, *_args, **_kwargs):
+        if self.received is not None:
+            raise TrainingInterrupted(f"received signal {self.received}")
+
+    on_train_batch_end = on_test_batch_end = on_epoch_end = check
+
+
 @contextlib.contextmanager
 def stop_on_sigterm():
-    """Turn SIGTERM into :class:`TrainingInterrupted` for the duration of the block."""
-
-    def handler(signum, frame):
-        raise TrainingInterrupted(f"received signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, handler)
+    """Within the block, SIGTERM is recorded by the :class:`StopOnSignal` callback it yields."""
+    stopper = StopOnSignal()
+    previous = signal.signal(signal.SIGTERM, stopper.handle)
     try:
-        yield
+        yield stopper
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -45,6 +66,14 @@ def fingerprint(settings: dict, shard_paths: list[str]) -> str:
     shards = [(Path(p).name, Path(p).stat().st_size) for p in shard_paths]
     text = json.dumps({"settings": settings, "shards": shards}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _epoch_of(metadata: Path) -> int | None:
+    """The epoch recorded in a Keras backup's metadata file, or None if it cannot be read."""
+    try:
+        return int(json.loads(metadata.read_text())["epoch"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 class TrainingState:
@@ -61,11 +90,31 @@ class TrainingState:
         self.backup_dir = self.directory / "backup"
         self.history_path = self.directory / "history.csv"
         self.best_path = self.directory / "best.keras"
+        self._repair(log)
+
+    def _repair(self, log) -> None:
+        """Fall back to the previous backup, or start afresh, when the latest one is unreadable.
+
+        A SIGKILL (after a scheduler's grace period) can cut a backup write short; Keras falls
+        back to its previous copy only for unreadable weights, not for a truncated epoch file.
+        """
+        metadata = self.backup_dir / "training_metadata.json"
+        if not metadata.exists() or _epoch_of(metadata) is not None:
+            return
+        previous = Path(f"{metadata}.bkp")
+        weights = self.backup_dir / "latest.weights.h5"
+        if _epoch_of(previous) is not None and Path(f"{weights}.bkp").exists():
+            log(f"{metadata} is unreadable; resuming from the previous backup instead")
+            shutil.copyfile(f"{weights}.bkp", weights)
+            shutil.copyfile(previous, metadata)
+        else:
+            log(f"{metadata} is unreadable and there is no previous backup; starting afresh")
+            shutil.rmtree(self.backup_dir)
 
     def completed_epochs(self) -> int:
         """How many epochs the saved state holds (0 for a fresh start)."""
         metadata = self.backup_dir / "training_metadata.json"
-        return json.loads(metadata.read_text())["epoch"] if metadata.exists() else 0
+        return (_epoch_of(metadata) or 0) if metadata.exists() else 0
 
     def history(self) -> pd.DataFrame:
         """The per-epoch log so far, one row per epoch (a repeated epoch keeps its last row)."""

@@ -209,14 +209,14 @@ def train_model(
     if tensorboard_dir:
         callbacks.append(keras.callbacks.TensorBoard(str(live_tensorboard), write_graph=False))
     try:
-        with stop_on_sigterm():
+        with stop_on_sigterm() as stopper:
             model.fit(
                 train_data,
                 validation_data=val_data,
                 epochs=epochs,
                 steps_per_epoch=steps_per_epoch,
                 validation_steps=math.ceil(n_val / global_batch) if n_val else None,
-                callbacks=callbacks,
+                callbacks=[*callbacks, stopper],
                 shuffle=False,
                 verbose=0,
             )

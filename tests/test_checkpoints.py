@@ -88,3 +88,52 @@ def test_state_from_other_settings_is_discarded(tmp_path):
     messages = []
     assert TrainingState(tmp_path / "state", "digest-b", log=messages.append).completed_epochs() == 0
     assert "discarding" in messages[0]
+
+
+def test_a_signal_during_the_epoch_saves_waits_for_them(tmp_path):
+    """SIGTERM arriving while an epoch's state is written stops training only once it is whole."""
+    import keras
+    import numpy as np
+    import pytest
+
+    from streetseg.checkpoints import TrainingInterrupted, TrainingState, stop_on_sigterm
+
+    class SignalAtSecondEpochEnd(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse")
+    state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
+    x, y = np.zeros((8, 4), "float32"), np.zeros((8, 2), "float32")
+    with pytest.raises(TrainingInterrupted), stop_on_sigterm() as stopper:
+        # The signal comes before the history row and the backup of epoch 2 are written.
+        callbacks = [SignalAtSecondEpochEnd(), *state.callbacks(validate=False), stopper]
+        model.fit(x, y, epochs=5, batch_size=4, callbacks=callbacks, verbose=0)
+    assert state.completed_epochs() == 2
+    assert list(state.history()["epoch"]) == [0, 1]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_an_unreadable_backup_falls_back_to_the_previous_one(tmp_path):
+    from streetseg.checkpoints import TrainingState
+
+    state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
+    state.backup_dir.mkdir()
+    (state.backup_dir / "latest.weights.h5").write_bytes(b"epoch 5 weights")
+    (state.backup_dir / "training_metadata.json").write_text("")  # cut short by SIGKILL
+    (state.backup_dir / "latest.weights.h5.bkp").write_bytes(b"epoch 4 weights")
+    (state.backup_dir / "training_metadata.json.bkp").write_text('{"epoch": 4, "batch": 0}')
+    messages = []
+    resumed = TrainingState(tmp_path / "state", "digest", log=messages.append)
+    assert resumed.completed_epochs() == 4
+    assert (state.backup_dir / "latest.weights.h5").read_bytes() == b"epoch 4 weights"
+    assert "previous backup" in messages[0]
+
+    (state.backup_dir / "training_metadata.json").write_text('{"epo')
+    (state.backup_dir / "training_metadata.json.bkp").unlink()
+    messages.clear()
+    assert TrainingState(tmp_path / "state", "digest", log=messages.append).completed_epochs() == 0
+    assert not state.backup_dir.exists()
+    assert "starting afresh" in messages[0]
