@@ -71,7 +71,7 @@ def per_image_loop(model_path: str, paths: list[Path], out: Path, classes: list[
     from streetseg.images import load_rgb
     from streetseg.io import write_bytes_atomic
     from streetseg.masks import encode_mask
-    from streetseg.predict import resize_labels
+    from streetseg.segmenter import resize_labels
 
     table = ClassTable.from_config(classes)
     model = keras.models.load_model(model_path, compile=False)

@@ -44,7 +44,8 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
     from streetseg.io import write_bytes_atomic
     from streetseg.masks import encode_mask, read_mask
     from streetseg.model import build_unet
-    from streetseg.predict import predict_samples, resize_labels
+    from streetseg.predict import predict_samples
+    from streetseg.segmenter import resize_labels
 
     config = default_config()
     image_size = tuple(config["train"]["image_size"])

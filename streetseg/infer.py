@@ -25,7 +25,6 @@ from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
 from streetseg.io import atomic_path, warn, write_bytes_atomic, write_text_atomic
 from streetseg.masks import encode_mask
 from streetseg.panels import make_overlay
-from streetseg.predict import resize_labels
 from streetseg.s3 import MAX_CONNECTIONS, S3Error, is_s3_url
 from streetseg.samples import chunk_members, chunk_names  # noqa: F401  (photo chunks, as for masks)
 from streetseg.sources import (  # noqa: F401  (list_images and IMAGE_SUFFIXES are used from here too)
@@ -159,23 +158,23 @@ def segment_images(
                 f"{table.num_classes}"
             )
         kept = {} if overlays else None
-        dataset = decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept)
         started, done = time.perf_counter(), 0
-        for inputs, indices, heights, widths, errors in dataset:
-            labels = segmenter.labels(inputs.numpy())
-            for position, index in enumerate(indices.numpy()):
-                name, error = todo[index], errors[position].numpy().decode()
-                if error:
-                    warn(f"skipped {error}")
-                    rows[name] = {"image": name, "error": error}
-                    continue
-                height, width = int(heights[position]), int(widths[position])
-                prediction = resize_labels(labels[position], height, width)
-                photo = kept.pop(int(index)) if overlays else None  # the bytes, for the overlay
+
+        def store(index, prediction, error):
+            nonlocal done
+            name = todo[index]
+            if error:
+                warn(f"skipped {error}")
+                rows[name] = {"image": name, "error": error}
+            else:
+                photo = kept.pop(index) if overlays else None  # the bytes, for the overlay
                 source = source_name(folder, name)
                 rows[name] = _store(name, prints[name], prediction, table, cache, identity, photo, source, max_pixels)
-            done += len(indices)
-            log(f"segmented {done}/{len(todo)} images ({done / (time.perf_counter() - started):.1f} img/s)")
+            done += 1
+            if done % batch_size == 0 or done == len(todo):
+                log(f"segmented {done}/{len(todo)} images ({done / (time.perf_counter() - started):.1f} img/s)")
+
+        segmenter.segment(decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept), store)
     frame = pd.DataFrame([rows[name] for name in images], columns=chunk_columns(table))
     frame = frame.astype({"width": "Int64", "height": "Int64"})
     with atomic_path(chunk_table) as temporary:

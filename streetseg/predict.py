@@ -9,21 +9,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 from streetseg.classes import ClassTable
 from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
 from streetseg.io import atomic_path, write_bytes_atomic
 from streetseg.masks import encode_mask, read_mask
 from streetseg.panels import make_overlay, make_panel
-
-
-def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Map model-resolution class ids back to the image's size by nearest neighbour."""
-    if labels.shape == (height, width):
-        return labels
-    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
 
 
 def predict_samples(
@@ -57,24 +47,25 @@ def predict_samples(
     kept = {} if panels else None
     dataset = decode_batches(list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels, kept)
     started, done = time.perf_counter(), []
-    for inputs, indices, heights, widths, errors in dataset:
-        labels = segmenter.labels(inputs.numpy())
-        for position, index in enumerate(indices.numpy()):
-            error = errors[position].numpy().decode()
-            if error:
-                raise ImageError(error)
-            sample = samples[index]
-            prediction = resize_labels(labels[position], int(heights[position]), int(widths[position]))
-            write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
-            if panels:
-                image = load_rgb(image_paths[index], max_pixels, data=kept.pop(index))
-                truth = read_mask(truth_paths[index])
-                picture = make_panel(image, truth, prediction, table, title=sample)
-                with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
-                    picture.save(temporary, format="PNG")
-                overlay = make_overlay(image, prediction, table, title=sample)
-                with atomic_path(Path(out_dir) / f"{sample}_overlay.png") as temporary:
-                    overlay.save(temporary, format="PNG")
-            done.append(sample)
-        log(f"predicted {len(done)}/{len(samples)} images ({len(done) / (time.perf_counter() - started):.1f} img/s)")
+
+    def store(index, prediction, error):
+        if error:
+            raise ImageError(error)
+        sample = samples[index]
+        write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
+        if panels:
+            image = load_rgb(image_paths[index], max_pixels, data=kept.pop(index))
+            truth = read_mask(truth_paths[index])
+            picture = make_panel(image, truth, prediction, table, title=sample)
+            with atomic_path(Path(out_dir) / f"{sample}_panel.png") as temporary:
+                picture.save(temporary, format="PNG")
+            overlay = make_overlay(image, prediction, table, title=sample)
+            with atomic_path(Path(out_dir) / f"{sample}_overlay.png") as temporary:
+                overlay.save(temporary, format="PNG")
+        done.append(sample)
+        if len(done) % batch_size == 0 or len(done) == len(samples):
+            rate = len(done) / (time.perf_counter() - started)
+            log(f"predicted {len(done)}/{len(samples)} images ({rate:.1f} img/s)")
+
+    segmenter.segment(dataset, store)
     return done

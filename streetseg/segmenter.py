@@ -8,9 +8,31 @@ per-image results so that results of one model are never mistaken for another's.
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
+
+
+def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Map model-resolution class ids back to the image's size by nearest neighbour."""
+    if labels.shape == (height, width):
+        return labels
+    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
+
+
+def _labels_graph(probabilities, image_size):
+    """A function from a float32 batch to uint8 class ids, with the argmax inside the graph
+    (so only the ids leave it) and one graph for every batch size: Keras' predict_on_batch
+    traces again for a short last batch, which cost as much as several full batches."""
+    import tensorflow as tf
+
+    graph = tf.function(
+        lambda inputs: tf.cast(tf.argmax(probabilities(inputs), axis=-1), tf.uint8),
+        input_signature=[tf.TensorSpec((None, *image_size, 3), tf.float32)],
+    )
+    return lambda batch: graph(tf.convert_to_tensor(batch, tf.float32)).numpy()
 
 
 class ModelError(ValueError):
@@ -38,7 +60,7 @@ def model_id(path: str | Path) -> str:
 
 
 class Segmenter:
-    """Class probabilities for batches of float32 RGB images in [0, 255] at the input size."""
+    """Class ids for batches of float32 RGB images in [0, 255] at the model's input size."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -58,16 +80,8 @@ class Segmenter:
         except Exception as problem:  # Keras raises many kinds for a damaged archive.
             raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
         self._check_shapes(model.input_shape, model.output_shape)
-        import tensorflow as tf
-
-        # One graph for every batch size: Keras' predict_on_batch traces again for a short
-        # last batch, which cost as much as several full batches (bench/predict.py).
-        graph = tf.function(
-            lambda inputs: model(inputs, training=False),
-            input_signature=[tf.TensorSpec((None, *self.image_size, 3), tf.float32)],
-        )
         self._model = model
-        self._predict = lambda batch: graph(tf.constant(batch, tf.float32)).numpy()
+        self._labels = _labels_graph(lambda inputs: model(inputs, training=False), self.image_size)
 
     def _load_saved_model(self) -> None:
         import tensorflow as tf
@@ -81,7 +95,7 @@ class Segmenter:
         output = loaded.serve.get_concrete_function().structured_outputs
         self._check_shapes(tuple(spec.shape), tuple(output.shape))
         self._model = loaded
-        self._predict = lambda batch: loaded.serve(tf.constant(batch, tf.float32)).numpy()
+        self._labels = _labels_graph(loaded.serve, self.image_size)
 
     def _check_shapes(self, input_shape, output_shape) -> None:
         if len(input_shape) != 4 or None in input_shape[1:] or input_shape[3] != 3:
@@ -89,10 +103,38 @@ class Segmenter:
         self.image_size = (int(input_shape[1]), int(input_shape[2]))
         self.num_classes = int(output_shape[-1])
 
-    def predict(self, batch: np.ndarray) -> np.ndarray:
-        """Class probabilities (batch, height, width, classes) for a float32 batch."""
-        return np.asarray(self._predict(batch))
+    def labels(self, batch) -> np.ndarray:
+        """Class ids (batch, height, width) as uint8 for a float32 batch (array or tensor): the most probable
+        class per pixel (the lowest id on a tie)."""
+        return self._labels(batch)
 
-    def labels(self, batch: np.ndarray) -> np.ndarray:
-        """Class ids (batch, height, width) as uint8: the most probable class per pixel."""
-        return np.argmax(self.predict(batch), axis=-1).astype(np.uint8)
+    def segment(self, batches, handle) -> None:
+        """Predict every batch of (input, index, height, width, error), as made by
+        ``streetseg.infer.decode_batches``, and call ``handle(index, labels, error)`` for each
+        image: its class ids at the image's own size, or None and the reason it was not read.
+
+        The handling of one batch (resizing, encoding and writing what it makes) runs in a
+        background thread while the next batch is predicted; the model's work releases the GIL.
+        An exception raised by ``handle`` stops the run and is raised here.
+        """
+
+        def finish(labels, indices, heights, widths, errors):
+            for position, index in enumerate(indices):
+                error = errors[position].decode()
+                if error:
+                    handle(int(index), None, error)
+                else:
+                    size = int(heights[position]), int(widths[position])
+                    handle(int(index), resize_labels(labels[position], *size), "")
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for inputs, indices, heights, widths, errors in batches:
+                labels = self.labels(inputs)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(
+                    finish, labels, indices.numpy(), heights.numpy(), widths.numpy(), errors.numpy()
+                )
+            if pending is not None:
+                pending.result()
