@@ -17,15 +17,11 @@ RUN_DIR=/run/slurm
     exit 1
 }
 
-log() { printf '[slurm-down] %s\n' "$*" >&2; }
-
-# running PIDFILE NAME: true when the pid file names a live process whose command is NAME.
-running() {
-    local pid
-    [ -s "$1" ] || return 1
-    pid=$(cat "$1" 2>/dev/null) || return 1
-    [ -n "$pid" ] && [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" = "$2" ]
-}
+NAME=slurm-down
+START=$(date +%s.%N)
+# log and running (cluster/slurm/lib.sh), shared with up.sh.
+# shellcheck source=cluster/slurm/lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # stop PIDFILE NAME: SIGTERM, wait up to TIMEOUT seconds, then SIGKILL; remove the pid file.
 stop() {
