@@ -13,7 +13,6 @@ segments the new ones, whichever chunk they land in.
 from __future__ import annotations
 
 import json
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -158,10 +157,8 @@ def segment_images(
                 f"{table.num_classes}"
             )
         kept = {} if overlays else None
-        started, done = time.perf_counter(), 0
 
         def store(index, prediction, error):
-            nonlocal done
             name = todo[index]
             if error:
                 warn(f"skipped {error}")
@@ -170,11 +167,9 @@ def segment_images(
                 photo = kept.pop(index) if overlays else None  # the bytes, for the overlay
                 source = source_name(folder, name)
                 rows[name] = _store(name, prints[name], prediction, table, cache, identity, photo, source, max_pixels)
-            done += 1
-            if done % batch_size == 0 or done == len(todo):
-                log(f"segmented {done}/{len(todo)} images ({done / (time.perf_counter() - started):.1f} img/s)")
 
-        segmenter.segment(decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept), store)
+        batches = decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept)
+        segmenter.segment(batches, store, len(todo), log)
     frame = pd.DataFrame([rows[name] for name in images], columns=chunk_columns(table))
     frame = frame.astype({"width": "Int64", "height": "Int64"})
     with atomic_path(chunk_table) as temporary:

@@ -6,7 +6,6 @@ resized to the model's input), so that the test figures describe what `infer` wi
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from streetseg.classes import ClassTable
@@ -46,7 +45,7 @@ def predict_samples(
     # Paths relative to "" are the paths themselves; the panels reuse the bytes already read.
     kept = {} if panels else None
     dataset = decode_batches(list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels, kept)
-    started, done = time.perf_counter(), []
+    done = []
 
     def store(index, prediction, error):
         if error:
@@ -63,9 +62,6 @@ def predict_samples(
             with atomic_path(Path(out_dir) / f"{sample}_overlay.png") as temporary:
                 overlay.save(temporary, format="PNG")
         done.append(sample)
-        if len(done) % batch_size == 0 or len(done) == len(samples):
-            rate = len(done) / (time.perf_counter() - started)
-            log(f"predicted {len(done)}/{len(samples)} images ({rate:.1f} img/s)")
 
-    segmenter.segment(dataset, store)
+    segmenter.segment(dataset, store, len(samples), log, verb="predicted")
     return done

@@ -8,6 +8,7 @@ per-image results so that results of one model are never mistaken for another's.
 from __future__ import annotations
 
 import hashlib
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -108,17 +109,20 @@ class Segmenter:
         class per pixel (the lowest id on a tie)."""
         return self._labels(batch)
 
-    def segment(self, batches, handle) -> None:
+    def segment(self, batches, handle, total: int, log=print, verb: str = "segmented") -> None:
         """Predict every batch of (input, index, height, width, error), as made by
         ``streetseg.infer.decode_batches``, and call ``handle(index, labels, error)`` for each
         image: its class ids at the image's own size, or None and the reason it was not read.
 
         The handling of one batch (resizing, encoding and writing what it makes) runs in a
         background thread while the next batch is predicted; the model's work releases the GIL.
-        An exception raised by ``handle`` stops the run and is raised here.
+        An exception raised by ``handle`` stops the run and is raised here. After each batch,
+        ``log`` gets a progress line: "{verb} {done}/{total} images ({rate} img/s)".
         """
+        started, done = time.perf_counter(), 0
 
         def finish(labels, indices, heights, widths, errors):
+            nonlocal done
             for position, index in enumerate(indices):
                 error = errors[position].decode()
                 if error:
@@ -126,6 +130,8 @@ class Segmenter:
                 else:
                     size = int(heights[position]), int(widths[position])
                     handle(int(index), resize_labels(labels[position], *size), "")
+            done += len(indices)
+            log(f"{verb} {done}/{total} images ({done / (time.perf_counter() - started):.1f} img/s)")
 
         with ThreadPoolExecutor(max_workers=1) as pool:
             pending = None
