@@ -16,8 +16,10 @@ import json
 import math
 import shutil
 import signal
+import zipfile
 from pathlib import Path
 
+import h5py
 import keras
 import pandas as pd
 
@@ -76,6 +78,27 @@ def _epoch_of(metadata: Path) -> int | None:
         return None
 
 
+def _backup_readable(metadata: Path, weights: Path) -> bool:
+    """Whether a Keras backup (epoch file and weights) can be read back in full."""
+    if _epoch_of(metadata) is None or not weights.is_file():
+        return False
+    try:
+        with h5py.File(weights, "r") as handle:
+            handle.visititems(lambda _name, item: item[()] if isinstance(item, h5py.Dataset) else None)
+    except (OSError, KeyError, ValueError):
+        return False
+    return True
+
+
+def _keras_file_readable(path: Path) -> bool:
+    """Whether a .keras file (a zip archive) is complete and its members' checksums hold."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.testzip() is None
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
 class TrainingState:
     """The folder where an interrupted run keeps what it needs to resume."""
 
@@ -93,22 +116,33 @@ class TrainingState:
         self._repair(log)
 
     def _repair(self, log) -> None:
-        """Fall back to the previous backup, or start afresh, when the latest one is unreadable.
+        """Make a state cut short by SIGKILL (after a scheduler's grace period) resumable.
 
-        A SIGKILL (after a scheduler's grace period) can cut a backup write short; Keras falls
-        back to its previous copy only for unreadable weights, not for a truncated epoch file.
+        SIGTERM never interrupts a write (see :class:`StopOnSignal`), but SIGKILL can:
+        - a history row without its newline is dropped, so the next row starts a line;
+        - a truncated best checkpoint is removed, so the next epoch writes a new one;
+        - a backup whose weights or epoch file cannot be read falls back to the previous
+          backup, or the run starts afresh. Keras itself falls back only for unreadable
+          weights, and only when a previous copy exists.
         """
+        if self.history_path.exists():
+            text = self.history_path.read_bytes()
+            if text and not text.endswith(b"\n"):
+                self.history_path.write_bytes(text[: text.rfind(b"\n") + 1])
+        if self.best_path.exists() and not _keras_file_readable(self.best_path):
+            log(f"{self.best_path} is truncated; removed, the next epoch writes a new one")
+            self.best_path.unlink()
         metadata = self.backup_dir / "training_metadata.json"
-        if not metadata.exists() or _epoch_of(metadata) is not None:
-            return
-        previous = Path(f"{metadata}.bkp")
         weights = self.backup_dir / "latest.weights.h5"
-        if _epoch_of(previous) is not None and Path(f"{weights}.bkp").exists():
-            log(f"{metadata} is unreadable; resuming from the previous backup instead")
-            shutil.copyfile(f"{weights}.bkp", weights)
+        if not (metadata.exists() or weights.exists()) or _backup_readable(metadata, weights):
+            return
+        previous, previous_weights = Path(f"{metadata}.bkp"), Path(f"{weights}.bkp")
+        if _backup_readable(previous, previous_weights):
+            log(f"the backup in {self.backup_dir} is unreadable; resuming from the previous backup instead")
+            shutil.copyfile(previous_weights, weights)
             shutil.copyfile(previous, metadata)
         else:
-            log(f"{metadata} is unreadable and there is no previous backup; starting afresh")
+            log(f"the backup in {self.backup_dir} is unreadable and there is no previous backup; starting afresh")
             shutil.rmtree(self.backup_dir)
 
     def completed_epochs(self) -> int:
@@ -124,8 +158,11 @@ class TrainingState:
         return table.drop_duplicates("epoch", keep="last").sort_values("epoch")
 
     def best_score(self) -> float | None:
-        """The best val mIoU of the epochs done so far, so that a resumed run keeps its best."""
+        """The best val mIoU of the epochs done so far, so that a resumed run keeps its best
+        (None when there is no best checkpoint to keep)."""
         table = self.history()
+        if not self.best_path.exists():
+            return None
         if "val_miou" not in table or table["val_miou"].dropna().empty:
             return None
         return float(table["val_miou"].max())

@@ -226,8 +226,12 @@ def train_model(
             f"the state is kept in {state.directory} and a rerun resumes from there"
         )
         raise SystemExit(143) from None
+    if stopper.received is not None:
+        log(f"received signal {stopper.received} as training ended; writing the outputs")
     if not state.best_path.exists():
-        model.save(state.best_path)
+        partial = state.best_path.with_name(f".partial-{state.best_path.name}")  # Keras wants .keras
+        model.save(partial)
+        os.replace(partial, state.best_path)
     with atomic_path(model_path) as temporary:
         shutil.copyfile(state.best_path, temporary)
     table = history_table(state.history())

@@ -84,6 +84,7 @@ def test_state_from_other_settings_is_discarded(tmp_path):
     first = TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None)
     (first.backup_dir).mkdir()
     (first.backup_dir / "training_metadata.json").write_text('{"epoch": 4, "batch": 0}')
+    _weights(first.backup_dir / "latest.weights.h5", 4.0)
     assert TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None).completed_epochs() == 4
     messages = []
     assert TrainingState(tmp_path / "state", "digest-b", log=messages.append).completed_epochs() == 0
@@ -116,24 +117,64 @@ def test_a_signal_during_the_epoch_saves_waits_for_them(tmp_path):
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
 
 
+def _weights(path: Path, value: float) -> None:
+    import h5py
+    import numpy as np
+
+    with h5py.File(path, "w") as handle:
+        handle.create_dataset("layers/dense/vars/0", data=np.full((64, 64), value, "float32"))
+
+
 def test_an_unreadable_backup_falls_back_to_the_previous_one(tmp_path):
+    """What a SIGKILL in the middle of Keras' backup writes leaves behind is repaired on resume."""
     from streetseg.checkpoints import TrainingState
 
     state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
-    state.backup_dir.mkdir()
-    (state.backup_dir / "latest.weights.h5").write_bytes(b"epoch 5 weights")
-    (state.backup_dir / "training_metadata.json").write_text("")  # cut short by SIGKILL
-    (state.backup_dir / "latest.weights.h5.bkp").write_bytes(b"epoch 4 weights")
-    (state.backup_dir / "training_metadata.json.bkp").write_text('{"epoch": 4, "batch": 0}')
+    backup = state.backup_dir
+    backup.mkdir()
+    # Killed while writing the epoch file: new weights, empty epoch file, a whole previous pair.
+    _weights(backup / "latest.weights.h5", 5.0)
+    (backup / "training_metadata.json").write_text("")
+    _weights(backup / "latest.weights.h5.bkp", 4.0)
+    (backup / "training_metadata.json.bkp").write_text('{"epoch": 4, "batch": 0}')
     messages = []
     resumed = TrainingState(tmp_path / "state", "digest", log=messages.append)
     assert resumed.completed_epochs() == 4
-    assert (state.backup_dir / "latest.weights.h5").read_bytes() == b"epoch 4 weights"
+    assert (backup / "latest.weights.h5").read_bytes() == (backup / "latest.weights.h5.bkp").read_bytes()
     assert "previous backup" in messages[0]
 
-    (state.backup_dir / "training_metadata.json").write_text('{"epo')
-    (state.backup_dir / "training_metadata.json.bkp").unlink()
+    # Killed while writing the weights: a truncated weights file, the previous pair intact.
+    data = (backup / "latest.weights.h5").read_bytes()
+    (backup / "latest.weights.h5").write_bytes(data[: len(data) // 2])
+    (backup / "training_metadata.json").write_text('{"epoch": 5, "batch": 0}')
+    assert TrainingState(tmp_path / "state", "digest", log=lambda *_: None).completed_epochs() == 4
+
+    # Killed during the very first save: no previous pair to go back to.
+    for name in ("latest.weights.h5.bkp", "training_metadata.json.bkp", "training_metadata.json"):
+        (backup / name).unlink()
+    (backup / "latest.weights.h5").write_bytes(data[: len(data) // 2])
     messages.clear()
     assert TrainingState(tmp_path / "state", "digest", log=messages.append).completed_epochs() == 0
-    assert not state.backup_dir.exists()
+    assert not backup.exists()
     assert "starting afresh" in messages[0]
+
+
+def test_a_truncated_best_checkpoint_and_history_row_are_repaired(tmp_path):
+    import keras
+
+    from streetseg.checkpoints import TrainingState
+
+    state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+    model.save(state.best_path)
+    state.history_path.write_text("epoch,loss,val_miou\n0,0.9,0.5\n1,0.8,0.6\n2,0.7")
+    assert TrainingState(tmp_path / "state", "digest", log=lambda *_: None).best_score() == 0.6
+    assert state.history_path.read_text() == "epoch,loss,val_miou\n0,0.9,0.5\n1,0.8,0.6\n"
+
+    data = state.best_path.read_bytes()
+    state.best_path.write_bytes(data[: len(data) // 2])
+    messages = []
+    resumed = TrainingState(tmp_path / "state", "digest", log=messages.append)
+    assert not state.best_path.exists() and "truncated" in messages[0]
+    # With no best checkpoint left, the next epoch must write one whatever its score.
+    assert resumed.best_score() is None
