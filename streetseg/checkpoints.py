@@ -147,8 +147,7 @@ class TrainingState:
 
     def completed_epochs(self) -> int:
         """How many epochs the saved state holds (0 for a fresh start)."""
-        metadata = self.backup_dir / "training_metadata.json"
-        return (_epoch_of(metadata) or 0) if metadata.exists() else 0
+        return _epoch_of(self.backup_dir / "training_metadata.json") or 0
 
     def history(self) -> pd.DataFrame:
         """The per-epoch log so far, one row per epoch (a repeated epoch keeps its last row)."""

@@ -195,8 +195,8 @@ def train_model(
         fingerprint(settings, list(train_shards) + list(val_shards)),
         log,
     )
-    if state.completed_epochs():
-        log(f"resuming after epoch {state.completed_epochs()} from {state.directory}")
+    if resumed_after := state.completed_epochs():
+        log(f"resuming after epoch {resumed_after} from {state.directory}")
     callbacks = [*state.callbacks(validate=val_data is not None), EpochProgress(epochs, n_train, log)]
     if early_stop and early_stop.get("patience") and val_data is not None:
         callbacks.insert(0, early_stopping(early_stop["patience"], early_stop.get("min_delta", 0.0)))
