@@ -7,18 +7,51 @@ from snakemake.utils import validate
 # Jobs import it through scripts/_paths.py.
 sys.path.insert(0, workflow.basedir)
 
+from streetseg.chunks import chunk_ids, chunk_members, chunk_names
 from streetseg.demo import demo_sample_ids
 from streetseg.infer import image_listing
-from streetseg.samples import chunk_ids, chunk_members, chunk_names, load_samples
+from streetseg.preflight import check_image_size, check_model_classes, unannotated_class
+from streetseg.problems import format_problems
+from streetseg.samples import list_samples
 from streetseg.splits import assign_splits
 from streetseg.tfrecords import shard_names
 
 validate(config, schema="../schemas/config.schema.yaml")
 
-samples = load_samples(config)
+
+def stop(problem):
+    """End the run before any job, with the message of an expected problem and no stack."""
+    print(f"Error: {problem}", file=sys.stderr)
+    sys.exit(1)
+
+
+# Everything that can be known before a job runs is checked here, all files in one pass:
+# the listing gives every good sample and a problem row for every bad file.
+try:
+    samples, LISTING_PROBLEMS = list_samples(config)
+    # What pixels no polygon covers become (a class name or "ignore").
+    UNANNOTATED = unannotated_class(
+        config["classes"], config["labels"]["unannotated"], samples["annotation"]
+    )
+    check_image_size(config["train"]["image_size"], config["train"]["model"])
+    if config["model"]:
+        check_model_classes(config["model"], config["classes"])
+except ValueError as problem:
+    stop(problem)
 validate(samples, schema="../schemas/samples.schema.yaml")
 # Row lookups through a plain dict: pandas' .loc costs ~20 us a call, once per job.
 SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
+ON_BAD_SAMPLE = config["data"]["on_bad_sample"]
+if LISTING_PROBLEMS:
+    print(
+        format_problems(LISTING_PROBLEMS, "results/dataset/problems.tsv, after the mask stage"),
+        "data.on_bad_sample is stop: every good mask is made, then the run stops before "
+        "training; fix the files or set data.on_bad_sample: skip to leave them out"
+        if ON_BAD_SAMPLE == "stop"
+        else "data.on_bad_sample is skip: these files are left out",
+        sep="\n",
+        file=sys.stderr,
+    )
 
 # The split is a pure function of the sample ids and the seed, so it is known when the DAG is
 # built; the splits rule writes the same assignment to results/splits/ for people and tools.
@@ -40,6 +73,7 @@ localrules:
     all,
     demo,
     splits,
+    problems,
     dataset,
     evaluate,
     plots,
@@ -52,7 +86,10 @@ localrules:
 # only when given, so that the training workflow never looks at them. The sorted list is cut
 # into chunks of infer.chunk_size, one job each. An S3 listing also gives each object's size
 # and ETag (its fingerprint), which the chunk jobs get as a param.
-INFER_LISTING = image_listing(config["infer_images"]) if config["infer_images"] else {}
+try:
+    INFER_LISTING = image_listing(config["infer_images"]) if config["infer_images"] else {}
+except ValueError as problem:
+    stop(problem)
 INFER_IMAGES = list(INFER_LISTING)
 INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 

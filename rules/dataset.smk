@@ -1,3 +1,22 @@
+# Every problem in one table: the listing's (found while the DAG was built) and each mask
+# job's. The splits rule reads it: it stops the run there (on_bad_sample: stop) or leaves
+# the bad samples out (skip).
+rule problems:
+    input:
+        tables=expand("results/masks/problems/{chunk}.tsv", chunk=MASK_CHUNKS),
+    output:
+        problems="results/dataset/problems.tsv",
+    log:
+        "logs/problems.log",
+    conda:
+        "../envs/core.yaml"
+    params:
+        listing=[vars(problem) for problem in LISTING_PROBLEMS],
+        on_bad_sample=ON_BAD_SAMPLE,
+    script:
+        "../scripts/problems.py"
+
+
 rule dataset:
     input:
         # Plain paths: a rules.*.output reference beside the long mask lists makes Snakemake
@@ -7,6 +26,7 @@ rule dataset:
         test_list="results/splits/test.txt",
         # The mask jobs' statistics tables hold every image's pixel counts per class.
         stats=expand("results/masks/stats/{chunk}.tsv", chunk=MASK_CHUNKS),
+        problems="results/dataset/problems.tsv",
     output:
         summary=report(
             "results/dataset/summary.tsv",

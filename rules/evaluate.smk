@@ -2,6 +2,7 @@ rule evaluate:
     input:
         truth=mask_files(SPLITS["test"]),
         predictions=prediction_files(),
+        problems="results/dataset/problems.tsv",
     output:
         per_class=report(
             "results/metrics/per_class.tsv",

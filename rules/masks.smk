@@ -1,5 +1,7 @@
 # One job per chunk of masks.chunk_size samples (consecutive in sorted sample order), each
-# writing one mask per sample and one statistics table (a row per sample) per chunk. A job per sample would spend ~0.3 s
+# writing one mask per sample, one statistics table (a row per good sample) and one problem
+# table (a row per bad sample, whose mask ignores every pixel) per chunk, so that a bad
+# sample never fails the good ones beside it. A job per sample would spend ~0.3 s
 # starting Python for ~10 ms of work (docs/benchmarks.md, P1). The rules are defined in a
 # loop because a rule's output list cannot depend on a wildcard; each chunk rule has fixed
 # outputs, so `snakemake results/masks/<sample>.png` and incremental reruns work per chunk.
@@ -14,6 +16,7 @@ for chunk, members in MASK_CHUNKS.items():
         output:
             masks=mask_files(members),
             stats=f"results/masks/stats/{chunk}.tsv",
+            problems=f"results/masks/problems/{chunk}.tsv",
         log:
             f"logs/masks/{chunk}.log",
         benchmark:
@@ -25,7 +28,7 @@ for chunk, members in MASK_CHUNKS.items():
             **chunk_resources("masks", mem_mb=2000, runtime=30),
         params:
             classes=config["classes"],
-            labels=config["labels"],
+            labels={**config["labels"], "unannotated": UNANNOTATED},
             annotations=config["annotations"],
             max_pixels=config["images"]["max_pixels"],
         script:

@@ -1,4 +1,8 @@
+# The gate before training: with problems in the data and data.on_bad_sample "stop" this
+# job fails with the problem table; with "skip" the lists leave the bad samples out.
 rule splits:
+    input:
+        problems="results/dataset/problems.tsv",
     output:
         train="results/splits/train.txt",
         val="results/splits/val.txt",
@@ -11,5 +15,6 @@ rule splits:
         samples=list(samples.index),
         explicit=samples["split"].to_dict(),
         split=config["split"],
+        on_bad_sample=ON_BAD_SAMPLE,
     script:
         "../scripts/splits.py"

@@ -1,11 +1,12 @@
 """Snakemake adapter: summarise the labels per class and per image (streetseg.dataset)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to, warn
+from streetseg.io import log_to, say
 
 log_to(snakemake.log[0])
 
 from streetseg.dataset import write_dataset_summary
+from streetseg.problems import read_problems
 from streetseg.splits import read_split
 
 split_of = {
@@ -19,5 +20,6 @@ write_dataset_summary(
     snakemake.params.classes,
     snakemake.output.summary,
     snakemake.output.images,
-    warn=warn,
+    warn=say,
+    problems=read_problems(snakemake.input.problems),
 )

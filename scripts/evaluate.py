@@ -6,14 +6,24 @@ from streetseg.io import log_to
 log_to(snakemake.log[0])
 
 from streetseg.evaluate import write_evaluation
+from streetseg.problems import bad_samples, read_problems
 
+# Test samples with problems (on_bad_sample: skip) are predicted but not scored.
+skipped = bad_samples(read_problems(snakemake.input.problems))
+scored = [
+    (sample, truth, prediction)
+    for sample, truth, prediction in zip(
+        snakemake.params.samples, snakemake.input.truth, snakemake.input.predictions
+    )
+    if sample not in skipped
+]
 summary = write_evaluation(
-    list(zip(snakemake.input.truth, snakemake.input.predictions)),
+    [(truth, prediction) for _, truth, prediction in scored],
     snakemake.params.classes,
     snakemake.output.per_class,
     snakemake.output.summary,
     snakemake.output.confusion,
     snakemake.output.per_image,
-    sample_ids=snakemake.params.samples,
+    sample_ids=[sample for sample, _, _ in scored],
 )
 print(summary.to_string(index=False))

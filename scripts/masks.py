@@ -3,7 +3,7 @@
 import os
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+from streetseg.io import log_to, say
 
 log_to(snakemake.log[0])
 
@@ -22,4 +22,6 @@ make_masks(
     fmt=snakemake.params.annotations["format"],
     size_mismatch=snakemake.params.annotations["size_mismatch"],
     max_pixels=snakemake.params.max_pixels,
+    progress=say,
+    problems_path=snakemake.output.problems,
 )

@@ -5,7 +5,11 @@ from streetseg.io import log_to
 
 log_to(snakemake.log[0])
 
+from streetseg.problems import bad_samples, check_problems, read_problems
 from streetseg.splits import assign_splits, write_splits
+
+problems = read_problems(snakemake.input.problems)
+check_problems(problems, snakemake.params.on_bad_sample)
 
 split = snakemake.params.split
 assignment = assign_splits(
@@ -15,5 +19,8 @@ assignment = assign_splits(
     seed=split["seed"],
     explicit=snakemake.params.explicit,
 )
+# Bad samples (on_bad_sample: skip) leave their split without moving any other sample.
+skipped = bad_samples(problems)
+assignment = {name: [s for s in ids if s not in skipped] for name, ids in assignment.items()}
 write_splits(assignment, dict(snakemake.output.items()))
-print({name: len(ids) for name, ids in assignment.items()})
+print({name: len(ids) for name, ids in assignment.items()}, f"{len(skipped)} skipped")

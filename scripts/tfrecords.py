@@ -1,5 +1,7 @@
 """Snakemake adapter: pack one split into TFRecord shards (streetseg.tfrecords)."""
 
+import os
+
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 from streetseg.io import log_to
 
@@ -8,11 +10,18 @@ log_to(snakemake.log[0])
 from streetseg.splits import read_split
 from streetseg.tfrecords import write_shards
 
+# The split list holds the samples that passed the dataset check (on_bad_sample: skip leaves
+# the bad ones out); the images and masks are those of the whole split, named by sample.
 sample_ids = read_split(snakemake.input.split_list)
-if len(sample_ids) != len(snakemake.input.masks):
+given = {
+    os.path.basename(mask)[: -len(".png")]: (image, mask)
+    for image, mask in zip(snakemake.input.images, snakemake.input.masks)
+}
+unknown = [sample for sample in sample_ids if sample not in given]
+if unknown:
     raise ValueError(
-        f"{snakemake.input.split_list} lists {len(sample_ids)} samples but the workflow passed "
-        f"{len(snakemake.input.masks)} masks; rerun the splits rule"
+        f"{snakemake.input.split_list} lists {len(unknown)} sample(s) the workflow passed no mask "
+        f"for (e.g. {unknown[0]}); rerun the splits rule"
     )
-pairs = dict(zip(sample_ids, zip(snakemake.input.images, snakemake.input.masks)))
+pairs = {sample: given[sample] for sample in sample_ids}
 write_shards(pairs, list(snakemake.output.shards), max_pixels=snakemake.params.max_pixels)

@@ -7,6 +7,7 @@ import pandas as pd
 from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.io import atomic_path
 from streetseg.masks import pixel_columns
+from streetseg.problems import describe
 from streetseg.splits import SPLITS
 
 
@@ -60,12 +61,32 @@ def read_stats(paths: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def write_dataset_summary(split_of, stats_paths, classes, summary_path, images_path, warn=print) -> list[str]:
-    """Write the per-class and per-image tables; report each warning through ``warn``."""
+def share_table(per_class: pd.DataFrame) -> str:
+    """The class shares as the console shows them: a row per class, a column per split."""
+    shares = per_class.pivot(index="class", columns="split", values="pixel_share")
+    shares = shares.reindex(index=list(dict.fromkeys(per_class["class"])), columns=list(SPLITS))
+    return (shares * 100).to_string(float_format=lambda value: f"{value:5.1f} %", na_rep="    -")
+
+
+def write_dataset_summary(
+    split_of, stats_paths, classes, summary_path, images_path, warn=print, problems=()
+) -> list[str]:
+    """Write the per-class and per-image tables; report the class shares, the sample counts
+    and each warning through ``warn``. The samples of ``problems`` (streetseg.problems, left
+    out under on_bad_sample: skip) are per-image rows of split "skipped" with their problem."""
     per_class, per_image, warnings = summarize_dataset(split_of, read_stats(stats_paths), classes)
+    reasons: dict[str, str] = {}
+    for problem in problems:
+        if problem.sample and problem.sample not in split_of:
+            reasons.setdefault(problem.sample, describe(problem))
+    skipped = pd.DataFrame({"sample": list(reasons), "split": "skipped", "problem": list(reasons.values())})
+    per_image = pd.concat([per_image.assign(problem=""), skipped], ignore_index=True)
     for frame, path in ((per_class, summary_path), (per_image, images_path)):
         with atomic_path(path) as temporary:
             frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f", na_rep="NA")
+    counts = per_image["split"].value_counts()
+    warn("pixel share per class and split:\n" + share_table(per_class))
+    warn(", ".join(f"{split} {counts.get(split, 0)}" for split in SPLITS) + f" images; {len(reasons)} skipped with problems")
     for message in warnings:
         warn(f"WARNING: {message}")
     return warnings

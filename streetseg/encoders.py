@@ -15,6 +15,7 @@ import keras
 from keras import layers
 
 from streetseg.model import conv_block
+from streetseg.preflight import check_image_size
 
 # Encoder name -> (constructor, layer that maps RGB in [0, 255] to the backbone's input range).
 ENCODERS = {
@@ -25,7 +26,6 @@ ENCODERS = {
     # EfficientNetV2 normalises its [0, 255] input itself.
     "efficientnetv2_b0": (keras.applications.EfficientNetV2B0, None),
 }
-STRIDE = 32
 
 
 def build_backbone(name: str, image_size: tuple[int, int], weights: str | None) -> keras.Model:
@@ -81,11 +81,8 @@ def build_encoder_unet(
     four times through the backbone's skip features with ``base_filters * 2**level`` filters,
     then once more to full size.
     """
+    check_image_size(image_size, {"encoder": encoder})
     height, width = (int(side) for side in image_size)
-    if height % STRIDE or width % STRIDE:
-        raise ValueError(
-            f"image_size {height}x{width} must be divisible by {STRIDE} for encoder {encoder}"
-        )
     backbone = build_backbone(encoder, (height, width), encoder_weights)
     taps = skip_outputs(backbone, (height, width))
     features = keras.Model(

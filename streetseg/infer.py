@@ -21,11 +21,11 @@ import pandas as pd
 
 from streetseg.classes import ClassTable
 from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
-from streetseg.io import atomic_path, warn, write_bytes_atomic, write_text_atomic
+from streetseg.io import atomic_path, say, write_bytes_atomic, write_text_atomic
 from streetseg.masks import encode_mask
 from streetseg.panels import make_overlay
 from streetseg.s3 import MAX_CONNECTIONS, S3Error, is_s3_url
-from streetseg.samples import chunk_members, chunk_names  # noqa: F401  (photo chunks, as for masks)
+from streetseg.chunks import chunk_members, chunk_names  # noqa: F401  (photo chunks, as for masks)
 from streetseg.sources import (  # noqa: F401  (list_images and IMAGE_SUFFIXES are used from here too)
     IMAGE_SUFFIXES,
     InferError,
@@ -161,7 +161,7 @@ def segment_images(
         def store(index, prediction, error):
             name = todo[index]
             if error:
-                warn(f"skipped {error}")
+                say(f"skipped {error}")
                 rows[name] = {"image": name, "error": error}
             else:
                 photo = kept.pop(index) if overlays else None  # the bytes, for the overlay

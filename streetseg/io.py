@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 
@@ -81,13 +82,27 @@ def log_to(path: str | Path) -> None:
     os.dup2(log_file.fileno(), 2)
     sys.stdout = log_file
     sys.stderr = log_file
+    # A failed job's log starts its error with the message (shown on the console through
+    # show-failed-logs), not with a stack.
+    sys.excepthook = _report_error
 
 
 _console = None
 
 
-def warn(message: str) -> None:
-    """Print a message to the job's log and, when :func:`log_to` redirected it, the console."""
+def say(message: str) -> None:
+    """Print a message to the job's log and, when :func:`log_to` redirected it, the console:
+    progress, summaries and warnings that the person running the workflow should see."""
     print(message, flush=True)
     if _console is not None:
         print(message, file=_console, flush=True)
+
+
+def _report_error(kind, error, trace) -> None:
+    """Print an uncaught error to the log: an expected streetseg error (a ValueError subclass
+    whose message names the file and the object) as its message alone, anything else as its
+    message first and then the traceback, which is then a bug worth reporting."""
+    print(f"Error: {error}", file=sys.stderr, flush=True)
+    if not (issubclass(kind, ValueError) and kind.__module__.startswith("streetseg")):
+        traceback.print_exception(kind, error, trace, file=sys.stderr)
+    sys.stderr.flush()

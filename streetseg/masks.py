@@ -22,6 +22,8 @@ from streetseg.formats.dense import color_keys, dense_kind, key_to_color, map_in
 from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, image_size
 from streetseg.io import atomic_path, write_bytes_atomic
 from streetseg.labels import LabelResolver
+from streetseg.preflight import unannotated_class
+from streetseg.problems import Problem, from_message, write_problems
 from streetseg.rasterize import fill_polygon
 
 
@@ -47,9 +49,10 @@ def _resize_nearest(labels: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
 
 
-def polygon_mask(annotation, resolver: LabelResolver, width: int, height: int, scale=(1.0, 1.0)):
-    """Paint an annotation's shapes in order; return the mask and its statistics."""
-    mask = np.zeros((height, width), dtype=np.uint8)
+def polygon_mask(annotation, resolver: LabelResolver, width: int, height: int, scale=(1.0, 1.0), unannotated=0):
+    """Paint an annotation's shapes in order over ``unannotated`` (the label of pixels no shape
+    covers: a class id or 255); return the mask and its statistics."""
+    mask = np.full((height, width), unannotated, dtype=np.uint8)
     covered = np.zeros((height, width), dtype=np.uint8)
     stats = {"objects": len(annotation.objects), "ignored": 0, "unknown": 0, "unknown_names": []}
     for obj in annotation.objects:
@@ -149,7 +152,8 @@ def build_mask(
             mask = _resize_nearest(mask, width, height)
     else:
         scale = (width / declared_w, height / declared_h)
-        mask, stats = polygon_mask(annotation, resolver, width, height, scale)
+        unannotated = resolver.label(unannotated_class(classes, labels.get("unannotated"), [annotation_path]))
+        mask, stats = polygon_mask(annotation, resolver, width, height, scale, unannotated)
     stats.update({"format": kind, "width": width, "height": height})
     return mask, stats
 
@@ -171,8 +175,17 @@ def pixel_columns(table: ClassTable) -> list[str]:
     return [f"pixels_{class_id}" for class_id in table.ids] + [f"pixels_{IGNORE_LABEL}"]
 
 
-class MaskError(ValueError):
-    """Some annotations of a chunk could not be turned into masks; the message names each."""
+def unlabelled_mask(image_path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """The mask of a sample whose labels cannot be read: every pixel ignored (255), at the
+    image's size when its header can be read, else 1x1. It teaches and scores nothing."""
+    try:
+        with Image.open(image_path) as image:
+            width, height = image.size
+        if width * height > max_pixels:
+            width = height = 1
+    except (OSError, SyntaxError, ValueError):
+        width = height = 1
+    return np.full((height, width), IGNORE_LABEL, dtype=np.uint8)
 
 
 def make_masks(
@@ -187,23 +200,27 @@ def make_masks(
     size_mismatch: str = "error",
     max_pixels: int = DEFAULT_MAX_PIXELS,
     log=print,
+    progress=None,
     progress_seconds: float = 10.0,
-) -> pd.DataFrame:
+    problems_path: str | Path | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Make the masks of a chunk of samples (the four lists are parallel) in one process.
 
-    Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per sample of
-    :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
-    these instead of reading every mask again). Every sample is tried: a bad annotation or
-    image does not stop the others, and at the end one :class:`MaskError` lists every file at
-    fault with its reason (no table is written then). Progress is logged every
-    ``progress_seconds``.
+    Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per good sample
+    of :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
+    these instead of reading every mask again). A bad annotation or image never stops the
+    others: it becomes a row of the problem table (``problems_path``, see streetseg.problems),
+    and its mask ignores every pixel (:func:`unlabelled_mask`), so that every good mask of the
+    chunk is kept and the job's outputs are whole. Each problem goes to ``log``; a progress
+    line (done/total, rate) goes to ``progress`` (default ``log``) every ``progress_seconds``
+    and at the end. Returns the statistics and the problems.
     """
     lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
     if len(lengths) != 1:
         raise ValueError(f"make_masks needs lists of one length, not {sorted(lengths)}")
     table = ClassTable.from_config(classes)
     counted = np.array([*table.ids, IGNORE_LABEL])
-    total, rows, failures = len(samples), [], []
+    total, rows, problems = len(samples), [], []
     started = last = time.perf_counter()
     for done, (sample, annotation, image, out) in enumerate(
         zip(samples, annotation_paths, image_paths, mask_paths), 1
@@ -211,8 +228,10 @@ def make_masks(
         try:
             mask, stats = build_mask(annotation, image, classes, labels, fmt, size_mismatch, max_pixels)
         except (AnnotationError, ImageError, OSError) as problem:
-            log(f"failed: {problem}")
-            failures.append(str(problem))
+            log(f"problem: {problem}")
+            at_fault = image if str(problem).startswith(str(image)) else annotation
+            problems.append(from_message(str(problem), str(at_fault), sample))
+            write_bytes_atomic(out, encode_mask(unlabelled_mask(image, max_pixels), table))
         else:
             write_bytes_atomic(out, encode_mask(mask, table))
             stats["unknown_names"] = ";".join(sorted(set(stats["unknown_names"])))
@@ -220,10 +239,10 @@ def make_masks(
             rows.append({"sample": sample, **stats, **dict(zip(pixel_columns(table), pixels.tolist()))})
         if time.perf_counter() - last >= progress_seconds or done == total:
             last = time.perf_counter()
-            log(f"{done}/{total} masks ({done / max(last - started, 1e-9):.0f}/s), {len(failures)} failed")
-    if failures:
-        raise MaskError(f"{len(failures)} of {total} annotations failed:\n" + "\n".join(failures))
+            (progress or log)(f"{done}/{total} masks ({done / max(last - started, 1e-9):.0f}/s), {len(problems)} with problems")
     frame = pd.DataFrame(rows, columns=STATS_COLUMNS + pixel_columns(table))
+    if problems_path is not None:
+        write_problems(problems, problems_path)
     with atomic_path(stats_path) as temporary:
         frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
-    return frame
+    return frame, problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from streetseg.preflight import check_image_size
+
 
 def conv_block(x, filters: int, batch_norm: bool, dropout_rate: float = 0.0, name: str = ""):
     """Two 3x3 convolutions, each followed by optional batch norm and ReLU."""
@@ -33,12 +35,8 @@ def build_unet(
     ``depth`` counts the down-sampling steps, so both sides of ``image_size`` must be
     divisible by ``2 ** depth``. Filters double at each level from ``base_filters``.
     """
+    check_image_size(image_size, {"encoder": "unet", "depth": depth})
     height, width = (int(side) for side in image_size)
-    step = 2**depth
-    if height % step or width % step:
-        raise ValueError(
-            f"image_size {height}x{width} must be divisible by 2**depth = {step} (depth={depth})"
-        )
     inputs = keras.Input(shape=(height, width, 3), name="image")
     x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
     skips = []

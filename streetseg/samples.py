@@ -1,42 +1,94 @@
-"""The sample table: which image and annotation belong to which sample id."""
+"""The sample table: which image and annotation belong to which sample id.
+
+Listing never stops at the first bad file: every file that cannot give a sample (no image
+beside it, an unsafe or clashing id, an unreadable or unknown annotation, an image reference
+that leads outside the data folder, a hidden file) becomes a :class:`~streetseg.problems.Problem`,
+and the good samples are listed all the same. Only a missing data folder or sheet stops the
+listing itself.
+"""
 
 from __future__ import annotations
 
-import math
-
+import os
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
 from streetseg.annotations import MULTI_IMAGE_FORMATS, inspect_file
 from streetseg.demo import demo_sample_ids
+from streetseg.formats.base import AnnotationError
 from streetseg.formats.coco import coco_image_names
 from streetseg.formats.cvat import cvat_image_names
+from streetseg.problems import Problem, describe, from_message
 
 # Sample ids become file names under results/, so they are restricted to safe names.
 SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
 ANNOTATION_SUFFIXES = (".xml", ".json", ".png", ".tif", ".tiff", ".bmp", ".gif")
 COLUMNS = ["sample", "image", "annotation", "split"]
+HIDDEN = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
 
 
 class SampleSheetError(ValueError):
     """The sample table is unusable; the message names the sheet or directory and the row."""
 
 
+def _safe_id_problem(sample: str, source: str) -> str | None:
+    if not SAFE_SAMPLE_ID.match(str(sample)) or ".." in str(sample):
+        return (
+            f"sample id {sample!r} is not a safe name (letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, no '..')"
+        )
+    return None
+
+
 def check_sample_ids(ids, source: str) -> None:
     """Refuse unsafe and duplicated sample ids, naming the source and the offending id."""
     seen = set()
     for sample in ids:
-        if not SAFE_SAMPLE_ID.match(str(sample)) or ".." in str(sample):
-            raise SampleSheetError(
-                f"{source}: sample id {sample!r} is not a safe name (letters, digits, '.', "
-                "'_' and '-', starting with a letter or digit, no '..')"
-            )
+        reason = _safe_id_problem(sample, source)
+        if reason:
+            raise SampleSheetError(f"{source}: {reason}")
         if sample in seen:
             raise SampleSheetError(f"{source}: sample id {sample!r} appears more than once")
         seen.add(sample)
+
+
+class _Root:
+    """A data folder, for telling whether a path stays inside it (lexically and, unless
+    symlinks may lead out, after resolving them)."""
+
+    def __init__(self, folder: Path, follow_symlinks: bool):
+        self.lexical = Path(os.path.abspath(folder))
+        self.real = Path(os.path.realpath(folder))
+        self.follow_symlinks = follow_symlinks
+
+    def escape(self, path: Path) -> str | None:
+        """Why ``path`` leaves the folder, or None when it stays inside."""
+        lexical = Path(os.path.normpath(os.path.abspath(path)))
+        if not lexical.is_relative_to(self.lexical):
+            return f"lies outside the data folder {self.lexical}"
+        if not self.follow_symlinks and not Path(os.path.realpath(path)).is_relative_to(self.real):
+            return (
+                f"is a symbolic link that leads outside the data folder {self.lexical} "
+                "(set data.follow_symlinks: true to allow that)"
+            )
+        return None
+
+
+def _reference(fmt: str, document) -> str:
+    """The image a per-image annotation names (VOC or LabelMe <filename>, labelme imagePath)."""
+    if fmt in ("labelbox_voc", "labelme_xml"):
+        return (document.findtext("filename") or "").strip()
+    if fmt == "labelme_json":
+        return str(document.get("imagePath") or "").strip()
+    return ""
+
+
+def _reference_path(annotation: Path, name: str) -> Path:
+    # Exports made on Windows write backslashes; they separate folders there.
+    return annotation.parent / PurePosixPath(name.replace("\\", "/"))
 
 
 def demo_samples(directory: str, n_scenes: int) -> pd.DataFrame:
@@ -45,78 +97,119 @@ def demo_samples(directory: str, n_scenes: int) -> pd.DataFrame:
         (sample, f"{directory}/{sample}.jpg", f"{directory}/{sample}.xml", "")
         for sample in demo_sample_ids(n_scenes)
     ]
-    return _table(rows, "demo")
+    return _table(rows, "demo", None)
 
 
-def _stem_map(folder: Path, suffixes) -> dict[str, Path]:
-    files = {}
+def _stem_map(folder: Path, suffixes, problems: list) -> dict[str, Path]:
+    """Stem -> file for the files of ``folder`` with one of ``suffixes``; two files of one
+    stem are a problem each (neither is used)."""
+    files: dict[str, list[Path]] = {}
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in suffixes and not path.name.startswith("."):
-            if path.stem in files:
-                raise SampleSheetError(f"{path}: another file in {folder} has the stem {path.stem!r}")
-            files[path.stem] = path
-    return files
+            files.setdefault(path.stem, []).append(path)
+    for stem, paths in files.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(other.name for other in paths if other != path)
+                problems.append(Problem(stem, str(path), "", f"another file in {folder} has the stem {stem!r}: {others}"))
+    return {stem: paths[0] for stem, paths in files.items() if len(paths) == 1}
 
 
-def directory_samples(directory: str) -> pd.DataFrame:
+def directory_samples(directory: str, problems: list | None = None, follow_symlinks: bool = False) -> pd.DataFrame:
     """Samples from a folder of images and annotation files (XML or JSON).
 
     A per-image file (Labelbox VOC, LabelMe XML, labelme JSON) is paired with the image of the
-    same stem; a multi-image file (CVAT XML, COCO JSON) gives one sample per image it lists,
-    found in the folder by its name.
+    same stem beside it; a multi-image file (CVAT XML, COCO JSON) gives one sample per image
+    it lists, found below the folder by its name. Bad files are appended to ``problems``
+    (see the module docstring); without a list, they raise one error naming them all.
     """
     folder = Path(directory)
     if not folder.is_dir():
         raise SampleSheetError(f"{directory}: data directory not found")
-    images = _stem_map(folder, IMAGE_SUFFIXES)
+    found: list = []
+    root = _Root(folder, follow_symlinks)
+    images = _stem_map(folder, IMAGE_SUFFIXES, [])
     rows = []
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xml", ".json")):
-        fmt, document = inspect_file(path)
-        if fmt in MULTI_IMAGE_FORMATS:
-            lister = cvat_image_names if fmt == "cvat_xml" else coco_image_names
-            names = lister(path, document)
-            for name in names:
-                image = folder / name
-                if not image.is_file():
-                    raise SampleSheetError(f"{path}: lists image {name!r}, which is not in {folder}")
-                rows.append((Path(name).stem, str(image), str(path), ""))
+        if path.name.startswith("."):
+            found.append(Problem("", str(path), "", HIDDEN))
+            continue
+        escape = root.escape(path)
+        if escape:
+            found.append(Problem(path.stem, str(path), "", f"the annotation file {escape}"))
+            continue
+        try:
+            fmt, document = inspect_file(path)
+            if fmt in MULTI_IMAGE_FORMATS:
+                lister = cvat_image_names if fmt == "cvat_xml" else coco_image_names
+                rows += _listed_images(path, lister(path, document), folder, root, found)
+                continue
+        except AnnotationError as error:
+            found.append(from_message(str(error), str(path), path.stem))
+            continue
+        image = images.get(path.stem)
+        reference = _reference(fmt, document)
+        escape = reference and root.escape(_reference_path(path, reference))
+        if escape:
+            found.append(Problem(path.stem, str(path), "", f"names its image {reference!r}, which {escape}; refused"))
+        elif image is None:
+            found.append(Problem(path.stem, str(path), "", "no image with the same name beside it"))
+        elif root.escape(image):
+            found.append(Problem(path.stem, str(image), "", f"the image {root.escape(image)}"))
         else:
-            image = images.get(path.stem)
-            if image is None:
-                raise SampleSheetError(f"{path}: no image with the same name beside it")
             rows.append((path.stem, str(image), str(path), ""))
-    if not rows:
-        raise SampleSheetError(f"{directory}: no annotation files (.xml, .json) found")
-    return _table(rows, directory)
+    return _finish(rows, directory, found, problems, f"{directory}: no annotation files (.xml, .json) found")
 
 
-def folder_samples(folders: list[dict]) -> pd.DataFrame:
+def _listed_images(path: Path, names: list[str], folder: Path, root: _Root, problems: list) -> list[tuple]:
+    """The samples of a multi-image export: one per image it names, found below ``folder``."""
+    rows = []
+    for name in names:
+        stem = PurePosixPath(name.replace("\\", "/")).stem
+        image = _reference_path(folder / "x", name)
+        escape = root.escape(image)
+        if escape:
+            problems.append(Problem(stem, str(path), f"image {name!r}", f"the image reference {escape}; refused"))
+        elif not image.is_file():
+            problems.append(Problem(stem, str(path), f"image {name!r}", f"lists an image that is not in {folder}"))
+        else:
+            rows.append((stem, str(image), str(path), ""))
+    return rows
+
+
+def folder_samples(folders: list[dict], problems: list | None = None, follow_symlinks: bool = False) -> pd.DataFrame:
     """Samples from pairs of folders: images, and annotations or label masks of the same stem.
 
     This is the layout of datasets such as CamVid (``train/`` beside ``trainannot/``). Each
     entry may carry a ``split`` that every sample of that pair gets.
     """
-    rows = []
+    rows, found = [], []
     for entry in folders:
         image_dir, label_dir = Path(entry["images"]), Path(entry["annotations"])
         for folder in (image_dir, label_dir):
             if not folder.is_dir():
                 raise SampleSheetError(f"{folder}: folder not found")
-        labels = _stem_map(label_dir, ANNOTATION_SUFFIXES)
-        for stem, image in _stem_map(image_dir, IMAGE_SUFFIXES).items():
-            if stem not in labels:
-                raise SampleSheetError(f"{image}: no annotation named {stem}.* in {label_dir}")
-            rows.append((stem, str(image), str(labels[stem]), entry.get("split", "")))
-    if not rows:
-        raise SampleSheetError(f"no images found in {[entry['images'] for entry in folders]}")
-    return _table(rows, "data.folders")
+        labels = _stem_map(label_dir, ANNOTATION_SUFFIXES, found)
+        label_root, image_root = _Root(label_dir, follow_symlinks), _Root(image_dir, follow_symlinks)
+        for stem, image in _stem_map(image_dir, IMAGE_SUFFIXES, found).items():
+            label = labels.get(stem)
+            escape = image_root.escape(image) or (label and label_root.escape(label))
+            if label is None:
+                found.append(Problem(stem, str(image), "", f"no annotation named {stem}.* in {label_dir}"))
+            elif escape:
+                found.append(Problem(stem, str(image if image_root.escape(image) else label), "", escape))
+            else:
+                rows.append((stem, str(image), str(label), entry.get("split", "")))
+    empty = f"no images found in {[entry['images'] for entry in folders]}"
+    return _finish(rows, "data.folders", found, problems, empty)
 
 
-def sheet_samples(sheet: str) -> pd.DataFrame:
+def sheet_samples(sheet: str, problems: list | None = None) -> pd.DataFrame:
     """Read a TSV sample sheet (sample, image, annotation, optional split).
 
     Relative paths in the sheet are resolved against the sheet's own folder, so an export and
-    its sheet can be moved together.
+    its sheet can be moved together. A row whose image or annotation does not exist is a
+    problem; the sheet's paths are the user's own choice, so they may lie anywhere.
     """
     path = Path(sheet)
     if not path.is_file():
@@ -136,46 +229,69 @@ def sheet_samples(sheet: str) -> pd.DataFrame:
         (row.sample.strip(), resolve(row.image), resolve(row.annotation), row.split.strip())
         for row in table.itertuples(index=False)
     ]
-    return _table(rows, sheet)
+    found: list = []
+    listed = _table(rows, sheet, None if problems is None else found)
+    absent = {}
+    for row in listed.itertuples(index=False):
+        missing = [f"{what} {name} not found" for what, name in (("image", row.image), ("annotation", row.annotation))
+                   if not Path(name).exists()]  # fmt: skip
+        absent[row.sample] = "; ".join(missing)
+    found += [Problem(sample, str(sheet), f"sample {sample!r}", reason) for sample, reason in absent.items() if reason]
+    rows = [tuple(row) for row in listed[COLUMNS].itertuples(index=False) if not absent[row.sample]]
+    return _finish(rows, sheet, found, problems, f"{sheet}: no samples")
 
 
-def _table(rows, source: str) -> pd.DataFrame:
-    check_sample_ids([row[0] for row in rows], source)
-    table = pd.DataFrame(rows, columns=COLUMNS).set_index("sample", drop=False).sort_index()
+def _finish(rows, source: str, found: list, problems: list | None, empty: str) -> pd.DataFrame:
+    """The table of the good rows; the problems go to ``problems``, or raise without a list."""
+    table = _table(rows, source, found)
+    if problems is None and found:
+        raise SampleSheetError("\n".join(map(describe, found)))
+    if problems is not None:
+        problems.extend(found)
+    if table.empty and not found:
+        raise SampleSheetError(empty)
     return table
 
 
-def load_samples(config: dict) -> pd.DataFrame:
-    """Build the sample table that the config's ``data.source`` describes."""
-    data = config["data"]
+def _table(rows, source: str, problems: list | None) -> pd.DataFrame:
+    """The sample table of ``rows``; unsafe and duplicated ids become problems (or raise when
+    ``problems`` is None), and every row of a duplicated id is left out."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    kept = []
+    for sample, image, annotation, split in rows:
+        reason = _safe_id_problem(sample, source)
+        if reason is None and counts[sample] > 1:
+            reason = f"sample id {sample!r} appears more than once (in {source})"
+        if reason is None:
+            kept.append((sample, image, annotation, split))
+        elif problems is None:
+            raise SampleSheetError(f"{source}: {reason}")
+        else:
+            problems.append(Problem("", annotation, "", reason))
+    return pd.DataFrame(kept, columns=COLUMNS).set_index("sample", drop=False).sort_index()
+
+
+def list_samples(config: dict) -> tuple[pd.DataFrame, list[Problem]]:
+    """The sample table that the config's ``data.source`` describes, and every problem found
+    while listing it."""
+    data, problems = config["data"], []
+    follow = data.get("follow_symlinks", False)
     if data["source"] == "demo":
-        return demo_samples(data["demo_dir"], config["demo"]["n_scenes"])
+        return demo_samples(data["demo_dir"], config["demo"]["n_scenes"]), problems
     if data["source"] == "directory":
-        return directory_samples(data["directory"])
-    if data["source"] == "folders":
-        return folder_samples(data["folders"])
-    return sheet_samples(data["sheet"])
+        table = directory_samples(data["directory"], problems, follow)
+    elif data["source"] == "folders":
+        table = folder_samples(data["folders"], problems, follow)
+    else:
+        table = sheet_samples(data["sheet"], problems)
+    return table, problems
 
 
-def chunk_names(count: int, chunk_size: int) -> list[str]:
-    """Names of the chunks ("00000", "00001", ...) that ``count`` items make."""
-    if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, not {chunk_size}")
-    return [f"{index:05d}" for index in range(math.ceil(count / chunk_size))]
-
-
-def chunk_members(ordered: list[str], chunk: str, chunk_size: int) -> list[str]:
-    """The items of one chunk: a consecutive run of the ordered list."""
-    start = int(chunk) * chunk_size
-    return ordered[start : start + chunk_size]
-
-
-def chunk_ids(sample_ids: list[str], chunk_size: int) -> dict[str, list[str]]:
-    """Chunk name -> a consecutive run of ``chunk_size`` sorted sample ids (the mask and
-    predict jobs; inference chunks its photo list with the same two functions above).
-
-    Consecutive runs keep a chunk's membership stable when samples are appended to the end
-    of the order; a changed membership reruns that chunk only.
-    """
-    ordered = sorted(sample_ids)
-    return {name: chunk_members(ordered, name, chunk_size) for name in chunk_names(len(ordered), chunk_size)}
+def load_samples(config: dict) -> pd.DataFrame:
+    """The sample table of ``data.source``; any problem raises one error naming them all."""
+    table, problems = list_samples(config)
+    if problems:
+        raise SampleSheetError("\n".join(map(describe, problems)))
+    return table

@@ -48,7 +48,9 @@ def test_warnings_reach_the_console_callback(tmp_path, classes):
     said = []
     write_dataset_summary({"a": "train"}, [tmp_path / "00000.tsv"], classes, tmp_path / "s.tsv", tmp_path / "i.tsv",
                           warn=said.append)  # fmt: skip
-    assert said and all(message.startswith("WARNING: class") for message in said)
+    assert said[0].startswith("pixel share per class and split:") and "tree" in said[0]
+    assert said[1] == "train 1, val 0, test 0 images; 0 skipped with problems"
+    assert said[2:] and all(message.startswith("WARNING: class") for message in said[2:])
     assert (tmp_path / "s.tsv").read_text().startswith("split\tclass\tpixels\tpixel_share\timages")
 
 
@@ -56,3 +58,18 @@ def test_a_sample_without_statistics_is_named(classes):
     stats = pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])])
     with pytest.raises(ValueError, match="no mask statistics for 1 sample.*: b"):
         summarize_dataset({"a": "train", "b": "val"}, stats, classes)
+
+
+def test_skipped_samples_are_counted_with_their_problem(tmp_path, classes):
+    from streetseg.problems import Problem
+
+    pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])]).to_csv(tmp_path / "00000.tsv", sep="\t", index=False)
+    problems = [Problem("b", "data/b.xml", "object 2 ('truck')", "unknown class 'truck'"), Problem("", "data/.c.xml", "", "hidden")]
+    said = []
+    write_dataset_summary({"a": "train"}, [tmp_path / "00000.tsv"], classes, tmp_path / "s.tsv", tmp_path / "i.tsv",
+                          warn=said.append, problems=problems)  # fmt: skip
+    assert said[1] == "train 1, val 0, test 0 images; 1 skipped with problems"
+    images = pd.read_csv(tmp_path / "i.tsv", sep="\t", keep_default_na=False).set_index("sample")
+    assert images.loc["b", "split"] == "skipped"
+    assert images.loc["b", "problem"] == "data/b.xml: object 2 ('truck'): unknown class 'truck'"
+    assert images.loc["a", "problem"] == "" and images.loc["a", "split"] == "train"

@@ -7,7 +7,8 @@ from PIL import Image
 
 from streetseg.annotations import AnnotationError
 from streetseg.images import ImageError
-from streetseg.masks import MaskError, make_mask, make_masks, read_mask
+from streetseg.masks import make_mask, make_masks, read_mask
+from streetseg.problems import read_problems
 
 
 def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_path, classes):
@@ -79,8 +80,9 @@ def test_a_chunk_writes_every_mask_and_one_stats_row_per_sample(make_sample, tmp
     pairs = [make_sample(name=name, width=4, height=4) for name in names]
     masks = [tmp_path / "out" / f"{name}.png" for name in names]
     said = []
-    stats = make_masks(names, [x for _, x in pairs], [i for i, _ in pairs], masks, tmp_path / "out" / "stats.tsv",
-                       classes, log=said.append)  # fmt: skip
+    stats, problems = make_masks(names, [x for _, x in pairs], [i for i, _ in pairs], masks,
+                                 tmp_path / "out" / "stats.tsv", classes, log=said.append)  # fmt: skip
+    assert problems == []
     for (image, xml), out in zip(pairs, masks):  # the same bytes as make_mask gives one by one
         make_mask(xml, image, tmp_path / "single.png", classes)
         assert out.read_bytes() == (tmp_path / "single.png").read_bytes()
@@ -90,20 +92,25 @@ def test_a_chunk_writes_every_mask_and_one_stats_row_per_sample(make_sample, tmp
     row = table.loc["b"]
     assert (row["pixels_6"], row["pixels_3"], row["pixels_0"], row["pixels_255"]) == (8, 4, 4, 0)
     assert row["width"] == 4 and row["format"] == "labelbox_voc" and row["objects"] == 2
-    assert said[-1].startswith("3/3 masks") and said[-1].endswith("0 failed")
+    assert said[-1].startswith("3/3 masks") and said[-1].endswith("0 with problems")
 
 
-def test_a_chunk_tries_every_sample_and_names_every_bad_file(make_sample, tmp_path, classes):
+def test_a_bad_sample_fails_only_itself_and_every_good_mask_is_kept(make_sample, tmp_path, classes):
     pairs = [make_sample(name=name) for name in ("a", "b", "c")]
     pairs[0][1].write_text("<annotation><object>")
     pairs[2][0].unlink()
     masks = [tmp_path / "out" / f"{name}.png" for name in ("a", "b", "c")]
     said = []
-    with pytest.raises(MaskError) as error:
-        make_masks(["a", "b", "c"], [x for _, x in pairs], [i for i, _ in pairs], masks, tmp_path / "out" / "s.tsv",
-                   classes, log=said.append)  # fmt: skip
-    message = str(error.value)
-    assert message.startswith("2 of 3 annotations failed")
-    assert str(pairs[0][1]) in message and f"{pairs[2][0]}: image not found" in message
-    assert masks[1].is_file() and not (tmp_path / "out" / "s.tsv").exists()
-    assert any(line.startswith("failed: ") and str(pairs[0][1]) in line for line in said)
+    stats, problems = make_masks(["a", "b", "c"], [x for _, x in pairs], [i for i, _ in pairs], masks,
+                                 tmp_path / "out" / "s.tsv", classes, log=said.append,
+                                 problems_path=tmp_path / "out" / "problems.tsv")  # fmt: skip
+    assert list(stats["sample"]) == ["b"]
+    assert [(p.sample, p.file) for p in problems] == [("a", str(pairs[0][1])), ("c", str(pairs[2][0]))]
+    assert problems[0].problem.startswith("malformed XML") and problems[1].problem == "image not found"
+    assert read_problems(tmp_path / "out" / "problems.tsv") == problems
+    # The good mask is written; a bad sample's mask ignores every pixel (1x1 without an image).
+    make_mask(pairs[1][1], pairs[1][0], tmp_path / "single.png", classes)
+    assert masks[1].read_bytes() == (tmp_path / "single.png").read_bytes()
+    assert set(np.unique(read_mask(masks[0]))) == {255} and read_mask(masks[0]).shape == (8, 12)
+    assert read_mask(masks[2]).shape == (1, 1) and read_mask(masks[2])[0, 0] == 255
+    assert any(line.startswith("problem: ") and str(pairs[0][1]) in line for line in said)

@@ -15,7 +15,7 @@ def test_unet_outputs_per_pixel_probabilities_of_every_class():
 
 
 def test_image_size_must_fit_the_depth():
-    with pytest.raises(ValueError, match="divisible by 2\\*\\*depth = 16"):
+    with pytest.raises(ValueError, match="divisible by 16 on both sides \\(depth 4\\)"):
         build_unet((40, 48), num_classes=3, depth=4)
 
 

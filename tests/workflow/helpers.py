@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,12 @@ def snakemake(workdir: Path, *args: str, configfile: Path = TINY, check: bool = 
             f"{' '.join(command)} exited {process.returncode}\n{process.stdout}\n{process.stderr}"
         )
     return process
+
+
+def folder_config(workdir: Path, **extra) -> str:
+    """A config file reading ``workdir/export`` as a directory source, plus ``extra`` keys."""
+    config = {"data": {"source": "directory", "directory": str(workdir / "export")},
+              "split": {"test_fraction": 0.25, "val_fraction": 0.2}, **extra}  # fmt: skip
+    path = workdir / "config.yaml"
+    path.write_text(json.dumps(config))
+    return str(path)

@@ -1,0 +1,18 @@
+"""Snakemake adapter: gather every problem of the listing and the mask jobs in one table
+(streetseg.problems)."""
+
+import _paths  # noqa: F401  (puts the streetseg package on sys.path)
+from streetseg.io import log_to, say
+
+log_to(snakemake.log[0])
+
+from streetseg.problems import collect_problems
+
+collect_problems(
+    snakemake.params.listing,
+    list(snakemake.input.tables),
+    snakemake.output.problems,
+    # Under "stop" the splits rule stops the run with the table; it is shown once, there.
+    show_table=snakemake.params.on_bad_sample == "skip",
+    log=say,
+)
