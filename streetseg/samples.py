@@ -113,10 +113,11 @@ def folder_samples(folders: list[dict]) -> pd.DataFrame:
 
 
 def sheet_samples(sheet: str) -> pd.DataFrame:
-    """Read a TSV sample sheet (sample, image, annotation, optional split).
+    """Read a TSV sample sheet (sample, image, annotation, optional split, any other columns).
 
     Relative paths in the sheet are resolved against the sheet's own folder, so an export and
-    its sheet can be moved together.
+    its sheet can be moved together. Other columns are kept as stripped text after the four
+    (``split.group`` may name one).
     """
     path = Path(sheet)
     if not path.is_file():
@@ -132,16 +133,18 @@ def sheet_samples(sheet: str) -> pd.DataFrame:
     def resolve(value: str) -> str:
         return value if Path(value).is_absolute() else str(base / value)
 
+    extra = [column for column in table.columns if column not in COLUMNS]
     rows = [
-        (row.sample.strip(), resolve(row.image), resolve(row.annotation), row.split.strip())
-        for row in table.itertuples(index=False)
+        (row["sample"].strip(), resolve(row["image"]), resolve(row["annotation"]), row["split"].strip())
+        + tuple(row[column].strip() for column in extra)
+        for row in table.to_dict("records")
     ]
-    return _table(rows, sheet)
+    return _table(rows, sheet, extra)
 
 
-def _table(rows, source: str) -> pd.DataFrame:
+def _table(rows, source: str, extra: list[str] = ()) -> pd.DataFrame:
     check_sample_ids([row[0] for row in rows], source)
-    table = pd.DataFrame(rows, columns=COLUMNS).set_index("sample", drop=False).sort_index()
+    table = pd.DataFrame(rows, columns=COLUMNS + list(extra)).set_index("sample", drop=False).sort_index()
     return table
 
 
