@@ -10,7 +10,7 @@ sys.path.insert(0, workflow.basedir)
 from streetseg.demo import demo_sample_ids
 from streetseg.infer import image_listing
 from streetseg.samples import chunk_ids, chunk_members, chunk_names, load_samples
-from streetseg.splits import assign_splits
+from streetseg.splits import assign_splits, sample_groups
 from streetseg.tfrecords import shard_names
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -20,14 +20,17 @@ validate(samples, schema="../schemas/samples.schema.yaml")
 # Row lookups through a plain dict: pandas' .loc costs ~20 us a call, once per job.
 SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
 
-# The split is a pure function of the sample ids and the seed, so it is known when the DAG is
-# built; the splits rule writes the same assignment to results/splits/ for people and tools.
+# The split is a pure function of each sample's group and the seed (streetseg/splits.py), so
+# it is known when the DAG is built; the splits rule writes the same assignment to
+# results/splits/ for people and tools. split.group: a sample-table column or an id pattern.
+SAMPLE_GROUPS = sample_groups(samples, config["split"]["group"])
 SPLITS = assign_splits(
     list(samples.index),
     test_fraction=config["split"]["test_fraction"],
     val_fraction=config["split"]["val_fraction"],
     seed=config["split"]["seed"],
     explicit=samples["split"].to_dict(),
+    groups=SAMPLE_GROUPS,
 )
 
 # The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).

@@ -10,6 +10,7 @@ rule splits:
     params:
         samples=list(samples.index),
         explicit=samples["split"].to_dict(),
+        groups=SAMPLE_GROUPS,
         split=config["split"],
     script:
         "../scripts/splits.py"

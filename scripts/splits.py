@@ -5,7 +5,7 @@ from streetseg.io import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.splits import assign_splits, write_splits
+from streetseg.splits import assign_splits, spanning_groups, write_splits
 
 split = snakemake.params.split
 assignment = assign_splits(
@@ -14,6 +14,14 @@ assignment = assign_splits(
     val_fraction=split["val_fraction"],
     seed=split["seed"],
     explicit=snakemake.params.explicit,
+    groups=snakemake.params.groups,
 )
 write_splits(assignment, dict(snakemake.output.items()))
 print({name: len(ids) for name, ids in assignment.items()})
+print(f"{len(set(snakemake.params.groups.values()))} groups (split.group: {split['group']!r})")
+# Only explicit splits (the sheet's split column, a folders entry's split) can do this.
+spanning = spanning_groups(assignment, snakemake.params.groups)
+for group, splits in list(spanning.items())[:20]:
+    print(f"group {group!r} spans {splits} because of explicit splits")
+if len(spanning) > 20:
+    print(f"... and {len(spanning) - 20} more groups that span two splits")

@@ -144,8 +144,8 @@ def sheet_samples(sheet: str) -> pd.DataFrame:
 
 def _table(rows, source: str, extra: list[str] = ()) -> pd.DataFrame:
     check_sample_ids([row[0] for row in rows], source)
-    table = pd.DataFrame(rows, columns=COLUMNS + list(extra)).set_index("sample", drop=False).sort_index()
-    return table
+    table = pd.DataFrame(rows, columns=COLUMNS + list(extra))
+    return table.set_index("sample", drop=False).sort_index()
 
 
 def load_samples(config: dict) -> pd.DataFrame:

@@ -79,11 +79,15 @@ def assign_splits(
     for sample in sorted(ids - set(explicit)):
         members.setdefault(groups.get(sample, sample), []).append(sample)
     numbers = {group: group_number(seed, group) for group in members}
-    split_of = {group: split_of_number(u, test_fraction, val_fraction) for group, u in numbers.items()}
+    split_of = {
+        group: split_of_number(u, test_fraction, val_fraction) for group, u in numbers.items()
+    }
     taken = set(explicit.values())
     for split, fraction in (("test", test_fraction), ("val", val_fraction)):
         if fraction > 0 and split not in taken and split not in split_of.values():
-            in_train = sorted((u, group) for group, u in numbers.items() if split_of[group] == "train")
+            in_train = sorted(
+                (u, group) for group, u in numbers.items() if split_of[group] == "train"
+            )
             if len(in_train) > 1:
                 split_of[in_train[0][1]] = split
     assigned: dict[str, list[str]] = {split: [] for split in SPLITS}
@@ -115,9 +119,13 @@ def sample_groups(table, spec: str, warn=sys.stderr) -> dict[str, str]:
         try:
             pattern = re.compile(spec)
         except re.error as error:
-            raise SplitGroupError(_not_a_group(spec, table, f"not a valid regular expression ({error})")) from None
+            raise SplitGroupError(
+                _not_a_group(spec, table, f"not a valid regular expression ({error})")
+            ) from None
         if pattern.groups != 1:
-            raise SplitGroupError(_not_a_group(spec, table, f"a pattern with {pattern.groups} capture groups, not 1"))
+            raise SplitGroupError(
+                _not_a_group(spec, table, f"a pattern with {pattern.groups} capture groups, not 1")
+            )
         matches = {sample: pattern.search(sample) for sample in ids}
         found = {sample: (m.group(1) or "") if m else "" for sample, m in matches.items()}
         kind = f"pattern {spec!r}"
@@ -144,7 +152,9 @@ def _not_a_group(spec: str, table, why: str) -> str:
     )
 
 
-def spanning_groups(assignment: dict[str, list[str]], groups: dict[str, str]) -> dict[str, list[str]]:
+def spanning_groups(
+    assignment: dict[str, list[str]], groups: dict[str, str]
+) -> dict[str, list[str]]:
     """Groups whose samples lie in more than one split (only explicit splits can do that)."""
     seen: dict[str, set[str]] = {}
     for split, samples in assignment.items():

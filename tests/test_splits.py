@@ -108,22 +108,39 @@ def test_no_group_spans_two_splits_and_groups_stay_put():
 
 def test_sheet_column_group_is_kept_in_the_table_and_used(tmp_path):
     sheet = tmp_path / "sheet.tsv"
-    rows = "".join(f"p{i}\tp{i}.jpg\tp{i}.xml\t\t{'north' if i < 3 else 'south'}\n" for i in range(6))
+    rows = "".join(
+        f"p{i}\tp{i}.jpg\tp{i}.xml\t\t{'north' if i < 3 else 'south'}\n" for i in range(6)
+    )
     sheet.write_text("sample\timage\tannotation\tsplit\tstreet\n" + rows)
     table = sheet_samples(str(sheet))
     assert table.loc["p4", "street"] == "south"
     groups = sample_groups(table, "street")
-    assert groups == {"p0": "north", "p1": "north", "p2": "north", "p3": "south", "p4": "south", "p5": "south"}
+    assert groups == {
+        "p0": "north",
+        "p1": "north",
+        "p2": "north",
+        "p3": "south",
+        "p4": "south",
+        "p5": "south",
+    }
     for seed in range(10):
         split_of = _split_of(assign_splits(list(table.index), 0.3, 0.3, seed=seed, groups=groups))
-        assert len({split_of[f"p{i}"] for i in range(3)}) == 1 and len({split_of[f"p{i}"] for i in range(3, 6)}) == 1
+        assert (
+            len({split_of[f"p{i}"] for i in range(3)}) == 1
+            and len({split_of[f"p{i}"] for i in range(3, 6)}) == 1
+        )
 
 
 def test_ids_the_pattern_misses_and_empty_cells_are_groups_of_their_own_with_a_warning():
-    table = pd.DataFrame({"drive": ["a", "", "a"]}, index=pd.Index(["a_1", "lone", "a_2"], name="sample"))
+    table = pd.DataFrame(
+        {"drive": ["a", "", "a"]}, index=pd.Index(["a_1", "lone", "a_2"], name="sample")
+    )
     warn = io.StringIO()
     assert sample_groups(table, r"^([^_]+)_", warn=warn) == {"a_1": "a", "lone": "lone", "a_2": "a"}
-    assert "1 of 3 samples have no group from the pattern" in warn.getvalue() and "lone" in warn.getvalue()
+    assert (
+        "1 of 3 samples have no group from the pattern" in warn.getvalue()
+        and "lone" in warn.getvalue()
+    )
     assert sample_groups(table, "drive", warn=None) == {"a_1": "a", "lone": "lone", "a_2": "a"}
     assert sample_groups(table, "") == {"a_1": "a_1", "lone": "lone", "a_2": "a_2"}
 
@@ -131,14 +148,19 @@ def test_ids_the_pattern_misses_and_empty_cells_are_groups_of_their_own_with_a_w
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("street", "'street' is not a column of the sample table .* and is a pattern with 0 capture groups"),
+        (
+            "street",
+            "'street' is not a column of the sample table .* and is a pattern with 0 capture groups",
+        ),
         ("(a)_(b)", "is a pattern with 2 capture groups, not 1"),
         ("([", "is not a valid regular expression"),
         (r"^(x\d+)_", "pattern .* matches none of the 3 sample ids"),
     ],
 )
 def test_a_bad_split_group_is_refused_naming_the_key(spec, message):
-    table = pd.DataFrame({"drive": ["a", "b", "c"]}, index=pd.Index(["a_1", "b_1", "c_1"], name="sample"))
+    table = pd.DataFrame(
+        {"drive": ["a", "b", "c"]}, index=pd.Index(["a_1", "b_1", "c_1"], name="sample")
+    )
     with pytest.raises(SplitGroupError, match=f"^split.group: .*{message}"):
         sample_groups(table, spec)
 
@@ -149,7 +171,11 @@ def test_explicit_split_column_overrides_the_fractions():
     assert "s000" in splits["test"] and "s001" in splits["train"] and "s002" in splits["val"]
     # The others keep the split they have without the explicit ones.
     plain = _split_of(assign_splits(IDS, 0.2, 0.1, seed=0))
-    assert all(plain[s] == split for s, split in _split_of(splits).items() if s not in ("s000", "s001", "s002"))
+    assert all(
+        plain[s] == split
+        for s, split in _split_of(splits).items()
+        if s not in ("s000", "s001", "s002")
+    )
 
 
 def test_explicit_split_moves_only_its_own_sample_of_a_group():
