@@ -13,7 +13,7 @@ from streetseg.infer import image_listing
 from streetseg.preflight import check_image_size, check_model_classes, unannotated_class
 from streetseg.problems import format_problems
 from streetseg.samples import list_samples
-from streetseg.splits import assign_splits
+from streetseg.splits import assign_splits, sample_groups
 from streetseg.tfrecords import shard_names
 
 validate(config, schema="../schemas/config.schema.yaml")
@@ -36,6 +36,18 @@ try:
     check_image_size(config["train"]["image_size"], config["train"]["model"])
     if config["model"]:
         check_model_classes(config["model"], config["classes"])
+    # The split is a pure function of each sample's group and the seed (streetseg/splits.py),
+    # so it is known when the DAG is built; the splits rule writes the same assignment to
+    # results/splits/ for people and tools. split.group: a sample-table column or an id pattern.
+    SAMPLE_GROUPS = sample_groups(samples, config["split"]["group"])
+    SPLITS = assign_splits(
+        list(samples.index),
+        test_fraction=config["split"]["test_fraction"],
+        val_fraction=config["split"]["val_fraction"],
+        seed=config["split"]["seed"],
+        explicit=samples["split"].to_dict(),
+        groups=SAMPLE_GROUPS,
+    )
 except ValueError as problem:
     stop(problem)
 validate(samples, schema="../schemas/samples.schema.yaml")
@@ -52,16 +64,6 @@ if LISTING_PROBLEMS:
         sep="\n",
         file=sys.stderr,
     )
-
-# The split is a pure function of the sample ids and the seed, so it is known when the DAG is
-# built; the splits rule writes the same assignment to results/splits/ for people and tools.
-SPLITS = assign_splits(
-    list(samples.index),
-    test_fraction=config["split"]["test_fraction"],
-    val_fraction=config["split"]["val_fraction"],
-    seed=config["split"]["seed"],
-    explicit=samples["split"].to_dict(),
-)
 
 # The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).
 MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"])

@@ -14,6 +14,7 @@ rule splits:
     params:
         samples=list(samples.index),
         explicit=samples["split"].to_dict(),
+        groups=SAMPLE_GROUPS,
         split=config["split"],
         on_bad_sample=ON_BAD_SAMPLE,
     script:

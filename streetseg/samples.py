@@ -205,10 +205,11 @@ def folder_samples(folders: list[dict], problems: list | None = None, follow_sym
 
 
 def sheet_samples(sheet: str, problems: list | None = None) -> pd.DataFrame:
-    """Read a TSV sample sheet (sample, image, annotation, optional split).
+    """Read a TSV sample sheet (sample, image, annotation, optional split, any other columns).
 
     Relative paths in the sheet are resolved against the sheet's own folder, so an export and
-    its sheet can be moved together. A row whose image or annotation does not exist is a
+    its sheet can be moved together. Other columns are kept as stripped text after the four
+    (``split.group`` may name one). A row whose image or annotation does not exist is a
     problem; the sheet's paths are the user's own choice, so they may lie anywhere.
     """
     path = Path(sheet)
@@ -225,25 +226,27 @@ def sheet_samples(sheet: str, problems: list | None = None) -> pd.DataFrame:
     def resolve(value: str) -> str:
         return value if Path(value).is_absolute() else str(base / value)
 
+    extra = [column for column in table.columns if column not in COLUMNS]
     rows = [
-        (row.sample.strip(), resolve(row.image), resolve(row.annotation), row.split.strip())
-        for row in table.itertuples(index=False)
+        (row["sample"].strip(), resolve(row["image"]), resolve(row["annotation"]), row["split"].strip())
+        + tuple(row[column].strip() for column in extra)
+        for row in table.to_dict("records")
     ]
     found: list = []
-    listed = _table(rows, sheet, None if problems is None else found)
+    listed = _table(rows, sheet, None if problems is None else found, extra)
     absent = {}
     for row in listed.itertuples(index=False):
         missing = [f"{what} {name} not found" for what, name in (("image", row.image), ("annotation", row.annotation))
                    if not Path(name).exists()]  # fmt: skip
         absent[row.sample] = "; ".join(missing)
     found += [Problem(sample, str(sheet), f"sample {sample!r}", reason) for sample, reason in absent.items() if reason]
-    rows = [tuple(row) for row in listed[COLUMNS].itertuples(index=False) if not absent[row.sample]]
-    return _finish(rows, sheet, found, problems, f"{sheet}: no samples")
+    rows = [tuple(row) for row in listed[COLUMNS + extra].itertuples(index=False) if not absent[row.sample]]
+    return _finish(rows, sheet, found, problems, f"{sheet}: no samples", extra)
 
 
-def _finish(rows, source: str, found: list, problems: list | None, empty: str) -> pd.DataFrame:
+def _finish(rows, source: str, found: list, problems: list | None, empty: str, extra=()) -> pd.DataFrame:
     """The table of the good rows; the problems go to ``problems``, or raise without a list."""
-    table = _table(rows, source, found)
+    table = _table(rows, source, found, extra)
     if problems is None and found:
         raise SampleSheetError("\n".join(map(describe, found)))
     if problems is not None:
@@ -253,24 +256,26 @@ def _finish(rows, source: str, found: list, problems: list | None, empty: str) -
     return table
 
 
-def _table(rows, source: str, problems: list | None) -> pd.DataFrame:
-    """The sample table of ``rows``; unsafe and duplicated ids become problems (or raise when
-    ``problems`` is None), and every row of a duplicated id is left out."""
+def _table(rows, source: str, problems: list | None, extra=()) -> pd.DataFrame:
+    """The sample table of ``rows`` (:data:`COLUMNS`, then ``extra`` columns); unsafe and
+    duplicated ids become problems (or raise when ``problems`` is None), and every row of a
+    duplicated id is left out."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row[0]] = counts.get(row[0], 0) + 1
     kept = []
-    for sample, image, annotation, split in rows:
+    for row in rows:
+        sample, annotation = row[0], row[2]
         reason = _safe_id_problem(sample, source)
         if reason is None and counts[sample] > 1:
             reason = f"sample id {sample!r} appears more than once (in {source})"
         if reason is None:
-            kept.append((sample, image, annotation, split))
+            kept.append(tuple(row))
         elif problems is None:
             raise SampleSheetError(f"{source}: {reason}")
         else:
             problems.append(Problem("", annotation, "", reason))
-    return pd.DataFrame(kept, columns=COLUMNS).set_index("sample", drop=False).sort_index()
+    return pd.DataFrame(kept, columns=COLUMNS + list(extra)).set_index("sample", drop=False).sort_index()
 
 
 def list_samples(config: dict) -> tuple[pd.DataFrame, list[Problem]]:

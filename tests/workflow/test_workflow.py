@@ -47,12 +47,19 @@ def test_invalid_config_stops_before_any_job_naming_the_key(tmp_path):
     assert not (tmp_path / "results").exists()
 
 
+def test_bad_split_group_stops_the_dry_run_naming_the_key(tmp_path):
+    process = snakemake(tmp_path, "-n", "--config", "split={group: drive}", check=False)
+    assert process.returncode != 0
+    assert "split.group: 'drive' is not a column of the sample table" in process.stdout + process.stderr
+
+
 def test_every_final_target_exists_and_is_valid(finished_run):
     results = finished_run / "results"
     test_ids = (results / "splits" / "test.txt").read_text().split()
     train_ids = (results / "splits" / "train.txt").read_text().split()
     val_ids = (results / "splits" / "val.txt").read_text().split()
-    assert len(test_ids) == 2 and len(val_ids) == 2 and len(train_ids) == 6
+    # tiny.yaml, seed 1: test u < 0.2 (scene_001, scene_008), val u < 0.4 (scene_000).
+    assert test_ids == ["scene_001", "scene_008"] and val_ids == ["scene_000"] and len(train_ids) == 7
     for sample in test_ids:
         with Image.open(results / "predictions" / f"{sample}.png") as mask:
             assert mask.mode == "P" and mask.size == (96, 64)
