@@ -57,10 +57,12 @@ ON_BAD_SAMPLE = config["data"]["on_bad_sample"]
 if LISTING_PROBLEMS:
     print(
         format_problems(LISTING_PROBLEMS, "results/dataset/problems.tsv, after the mask stage"),
-        "data.on_bad_sample is stop: every good mask is made, then the run stops before "
-        "training; fix the files or set data.on_bad_sample: skip to leave them out"
-        if ON_BAD_SAMPLE == "stop"
-        else "data.on_bad_sample is skip: these files are left out",
+        (
+            "data.on_bad_sample is stop: every good mask is made, then the run stops before "
+            "training; fix the files or set data.on_bad_sample: skip to leave them out"
+            if ON_BAD_SAMPLE == "stop"
+            else "data.on_bad_sample is skip: these files are left out"
+        ),
         sep="\n",
         file=sys.stderr,
     )

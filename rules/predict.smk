@@ -12,6 +12,7 @@ for chunk, members in PREDICT_CHUNKS.items():
             model=rules.train.output.model,
             images=[SAMPLE_FILES[sample]["image"] for sample in members],
             truth=mask_files(members),
+            problems="results/dataset/problems.tsv",
         output:
             masks=expand("results/predictions/{sample}.png", sample=members),
             panels=expand("results/predictions/{sample}_panel.png", sample=members),

@@ -9,6 +9,10 @@ from streetseg.io import log_to
 log_to(snakemake.log[0])
 
 from streetseg.predict import predict_samples
+from streetseg.problems import describe, read_problems
+
+# Samples with problems (on_bad_sample: skip): their unreadable photos do not fail the job.
+known_bad = {problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)}
 
 predict_samples(
     snakemake.input.model,
@@ -21,4 +25,5 @@ predict_samples(
     classes=snakemake.params.classes,
     batch_size=snakemake.params.batch_size,
     max_pixels=snakemake.params.max_pixels,
+    known_bad=known_bad,
 )

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streetseg.classes import ClassTable
+import numpy as np
+from PIL import Image, ImageDraw
+
+from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
 from streetseg.io import atomic_path, write_bytes_atomic
 from streetseg.masks import encode_mask, read_mask
@@ -26,6 +29,7 @@ def predict_samples(
     panels: bool = True,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     log=print,
+    known_bad: dict[str, str] | None = None,
 ) -> list[str]:
     """Write ``{out_dir}/{sample}.png`` (palette mask), ``{sample}_panel.png`` (photo, truth,
     prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per sample.
@@ -34,6 +38,10 @@ def predict_samples(
     Photos are decoded while the previous batch is predicted, resized to the model's input,
     and the class ids are mapped back to the photo's size by nearest neighbour. Returns the
     sample ids in the order written.
+
+    ``known_bad`` maps samples with a problem (on_bad_sample: skip) to it: one whose photo
+    cannot be decoded gets a mask of 255 (no prediction) and pictures that say why, instead of
+    failing the job; it is not scored. Any other undecodable photo is an error.
     """
     from streetseg.infer import decode_batches
     from streetseg.segmenter import Segmenter
@@ -48,9 +56,11 @@ def predict_samples(
     done = []
 
     def store(index, prediction, error):
+        sample = samples[index]
+        if error and sample in (known_bad or {}):
+            return write_unreadable(sample, truth_paths[index], known_bad[sample], out_dir, table, panels)
         if error:
             raise ImageError(error)
-        sample = samples[index]
         write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(prediction, table))
         if panels:
             image = load_rgb(image_paths[index], max_pixels, data=kept.pop(index))
@@ -65,3 +75,18 @@ def predict_samples(
 
     segmenter.segment(dataset, store, len(samples), log, verb="predicted")
     return done
+
+
+def write_unreadable(sample: str, truth_path, reason: str, out_dir, table: ClassTable, panels: bool) -> None:
+    """The outputs of a sample whose photo cannot be read: no prediction (255 everywhere, at
+    its truth mask's size) and, as panel and overlay, a picture of the reason."""
+    truth = read_mask(truth_path)
+    write_bytes_atomic(Path(out_dir) / f"{sample}.png", encode_mask(np.full_like(truth, IGNORE_LABEL), table))
+    if panels:
+        picture = Image.new("RGB", (640, 60), (255, 255, 255))
+        draw = ImageDraw.Draw(picture)
+        draw.text((8, 8), f"{sample}: no prediction, the photo cannot be read", fill=(160, 0, 0))
+        draw.text((8, 32), reason[-100:], fill=(0, 0, 0))
+        for suffix in ("_panel", "_overlay"):
+            with atomic_path(Path(out_dir) / f"{sample}{suffix}.png") as temporary:
+                picture.save(temporary, format="PNG")
