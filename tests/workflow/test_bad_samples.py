@@ -83,3 +83,14 @@ def test_skip_leaves_bad_samples_out_of_splits_shards_and_metrics(mixed_folder):
     test = (mixed_folder / "results" / "splits" / "test.txt").read_text().split()
     assert int(summary["n_images"].iloc[0]) == len(test)
     assert "5 skipped with problems" in console and "6 problems in the data" in console
+
+
+def test_config_mismatches_stop_the_dry_run_before_any_job_without_a_stack(mixed_folder, tmp_path):
+    classes = [{"id": 0, "name": "car", "color": [0, 0, 255]}, {"id": 1, "name": "road", "color": [1, 1, 1]}]
+    config = folder_config(mixed_folder, classes=classes)
+    process = snakemake(mixed_folder, "-n", "--configfile", config, check=False)
+    assert process.returncode != 0 and "Traceback" not in process.stderr
+    assert "Error: labels.unannotated is needed" in process.stderr
+    config = folder_config(mixed_folder, train={"image_size": [60, 64]})
+    process = snakemake(mixed_folder, "-n", "--configfile", config, check=False)
+    assert process.returncode != 0 and "train.image_size 60x64 must be divisible by 16" in process.stderr
