@@ -3,6 +3,12 @@
 Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json`` and
 ``coco_json``. Dense formats: ``index_png`` and ``color_png``. With ``auto`` the format is
 detected from each file's extension and content.
+
+A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
+once and looks images up by name. Memory: a CVAT export is streamed and only the job's
+``<image>`` elements are kept; a COCO export is loaded whole once per job (Python's objects
+take several times the file's size, see P9 in docs/benchmarks.md), then all but the job's
+images' entries are released.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ LabelMe 3.0 XML::
       <object><name>car</name><deleted>0</deleted>
         <polygon><pt><x>1</x><y>2</y></pt>...</polygon></object></annotation>
 
-Objects marked deleted are skipped. labelme JSON holds ``shapes`` (polygon, rectangle and
-circle shapes fill an area; lines and points do not and are skipped) with ``imageHeight`` and
-``imageWidth``.
+Objects marked deleted are skipped uncounted: deleting is the annotator's deliberate act.
+labelme JSON holds ``shapes`` (polygon, rectangle and circle shapes fill an area; lines and
+points do not, and are skipped and counted in ``Annotation.skipped``) with ``imageHeight``
+and ``imageWidth``.
 """
 
 from __future__ import annotations
