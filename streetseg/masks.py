@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from streetseg.annotations import DENSE_FORMATS, FORMATS, inspect_file, read_polygons
+from streetseg.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.classes import IGNORE_LABEL, ClassTable
 from streetseg.formats.base import AnnotationError
 from streetseg.formats.dense import color_keys, dense_kind, key_to_color, map_index_values, open_mask_image
@@ -54,7 +54,8 @@ def polygon_mask(annotation, resolver: LabelResolver, width: int, height: int, s
     covers: a class id or 255); return the mask and its statistics."""
     mask = np.full((height, width), unannotated, dtype=np.uint8)
     covered = np.zeros((height, width), dtype=np.uint8)
-    stats = {"objects": len(annotation.objects), "ignored": 0, "unknown": 0, "unknown_names": []}
+    stats = {"objects": len(annotation.objects), "ignored": 0, "unknown": 0, "unknown_names": [],
+             "skipped": sum(annotation.skipped.values()), "skipped_kinds": dict(annotation.skipped)}  # fmt: skip
     for obj in annotation.objects:
         label = resolver.resolve(obj.name, f"{annotation.path}: {obj.where}")
         if label is None:
@@ -108,6 +109,8 @@ def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels
         "ignored": int((mask == IGNORE_LABEL).sum() - unknown_pixels.sum()),
         "unknown": int(sum(unknown.values())),
         "unknown_names": [describe(v) for v in sorted(unknown)],
+        "skipped": 0,
+        "skipped_kinds": {},
         "coverage": float((mask != IGNORE_LABEL).mean()),
     }
     return mask, stats
@@ -121,9 +124,13 @@ def build_mask(
     fmt: str = "auto",
     size_mismatch: str = "error",
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    reader: AnnotationReader | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rasterise one annotation at its image's size; return the class-id mask and statistics
-    (objects, ignored, unknown, unknown_names, coverage, format, width, height).
+    (objects, ignored, unknown, unknown_names, skipped, skipped_kinds, coverage, format,
+    width, height). ``skipped`` counts shapes without area, ``skipped_kinds`` by kind.
+
+    A ``reader`` shared by the calls of one job parses each multi-image export once.
 
     The image is opened to check that it exists, decodes, and has the size the annotation
     declares. A mismatch is an error, because the labels would not line up with the photo,
@@ -135,12 +142,12 @@ def build_mask(
     if fmt not in FORMATS + ("auto",):
         raise ValueError(f"unknown annotation format {fmt!r}; formats: auto, {', '.join(FORMATS)}")
     width, height = image_size(image_path, max_pixels)
-    kind, document = inspect_file(annotation_path) if fmt == "auto" else (fmt, None)
+    reader = reader or AnnotationReader()
+    kind, annotation = reader.read(annotation_path, Path(image_path).name, fmt)
     if kind in DENSE_FORMATS:
         mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
         declared_h, declared_w = mask.shape
     else:
-        annotation = read_polygons(annotation_path, Path(image_path).name, kind, document)
         declared_w, declared_h = annotation.width or width, annotation.height or height
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
@@ -167,7 +174,8 @@ def make_mask(annotation_path, image_path, mask_path, classes, labels=None, fmt=
 
 
 # The per-image columns of a chunk's statistics table, before the pixel counts per class id.
-STATS_COLUMNS = ["sample", "width", "height", "format", "coverage", "objects", "ignored", "unknown", "unknown_names"]
+STATS_COLUMNS = ["sample", "width", "height", "format", "coverage", "objects", "ignored", "unknown", "skipped",
+                 "unknown_names"]
 
 
 def pixel_columns(table: ClassTable) -> list[str]:
@@ -221,12 +229,13 @@ def make_masks(
     table = ClassTable.from_config(classes)
     counted = np.array([*table.ids, IGNORE_LABEL])
     total, rows, problems = len(samples), [], []
+    reader = AnnotationReader(zip(annotation_paths, (Path(image).name for image in image_paths)))
     started = last = time.perf_counter()
     for done, (sample, annotation, image, out) in enumerate(
         zip(samples, annotation_paths, image_paths, mask_paths), 1
     ):
         try:
-            mask, stats = build_mask(annotation, image, classes, labels, fmt, size_mismatch, max_pixels)
+            mask, stats = build_mask(annotation, image, classes, labels, fmt, size_mismatch, max_pixels, reader)
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")
             at_fault = image if str(problem).startswith(str(image)) else annotation
@@ -235,6 +244,9 @@ def make_masks(
         else:
             write_bytes_atomic(out, encode_mask(mask, table))
             stats["unknown_names"] = ";".join(sorted(set(stats["unknown_names"])))
+            if stats["skipped"]:
+                kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(stats["skipped_kinds"].items()))
+                log(f"WARNING: {annotation} ({Path(image).name}): skipped {stats['skipped']} shapes without area ({kinds})")
             pixels = np.bincount(mask.ravel(), minlength=256)[counted]
             rows.append({"sample": sample, **stats, **dict(zip(pixel_columns(table), pixels.tolist()))})
         if time.perf_counter() - last >= progress_seconds or done == total:

@@ -6,6 +6,7 @@ object, shape or annotation at fault; and it must leave no mask, statistics or t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from streetseg.formats.base import AnnotationError
 from streetseg.samples import SampleSheetError, directory_samples, sheet_samples
 from tests.bad_inputs import (
     KNOWN,
+    SIZE,
     SQUARE,
     assert_refused,
     case,
@@ -214,3 +216,95 @@ def test_duplicate_sample_ids_in_a_directory_are_refused(tmp_path):
         directory_samples(str(tmp_path))
     message = str(info.value)
     assert str(tmp_path) in message and "sample id 'a' appears more than once" in message
+
+
+# --- Duplicated elements and keys: reading either copy would silently paint the wrong thing ---
+
+POLYGON = voc_polygon("road", *SQUARE)
+SKY_POLYGON = voc_polygon("sky", *SQUARE)
+BOX = "<bndbox><xmin>0</xmin><ymin>0</ymin><xmax>12</xmax><ymax>8</ymax></bndbox>"
+ROAD_XML = labelme_xml((0, 0), (12, 0), (12, 8))
+COCO_ROAD = coco(coco_annotation([list(SQUARE)]), categories=((1, "road"), (2, "sky")))
+
+
+def coco_plus(key: str, entry: dict) -> str:
+    """COCO_ROAD with one more entry in its ``key`` list."""
+    data = json.loads(COCO_ROAD)
+    data[key].append(entry)
+    return json.dumps(data)
+
+
+DUPLICATES = [
+    case("voc-two-names", "a.xml", voc(POLYGON.replace("</name>", "</name><name>sky</name>")),
+         "object 1 ('road'): <name> appears 2 times"),
+    case("voc-two-sizes", "a.xml", voc(POLYGON, size=SIZE + SIZE.replace("12", "6")),
+         "<annotation>: <size> appears 2 times"),
+    case("voc-two-widths", "a.xml", voc(POLYGON, size=SIZE.replace("<height>", "<width>6</width><height>")),
+         "<size>: <width> appears 2 times"),
+    case("voc-two-heights", "a.xml", voc(POLYGON, size=SIZE.replace("<depth>", "<height>4</height><depth>")),
+         "<size>: <height> appears 2 times"),
+    case("voc-two-polygons", "a.xml", voc(POLYGON.replace("</object>", SKY_POLYGON[SKY_POLYGON.index("<polygon>"):-len("</object>")] + "</object>")),
+         "object 1 ('road'): has 2 shapes (<polygon>, <polygon>)"),
+    case("voc-polygon-and-bndbox", "a.xml", voc(POLYGON.replace("</object>", BOX + "</object>")),
+         "object 1 ('road'): has 2 shapes (<polygon>, <bndbox>)"),
+    case("voc-two-bndboxes", "a.xml", voc(f"<object><name>road</name>{BOX}{BOX}</object>"),
+         "object 1 ('road'): has 2 shapes (<bndbox>, <bndbox>)"),
+    *(case(f"voc-two-{tag}", "a.xml",
+           voc(f"<object><name>road</name>{BOX.replace(f'<{tag}>', f'<{tag}>3</{tag}><{tag}>')}</object>"),
+           f"object 1 ('road'): <{tag}> appears 2 times") for tag in ("xmin", "ymin", "xmax", "ymax")),
+    case("voc-two-filenames", "a.xml", voc(POLYGON).replace("<size>", "<filename>b.png</filename><size>"),
+         "<annotation>: <filename> appears 2 times"),
+    case("labelme-xml-two-names", "a.xml", ROAD_XML.replace("</name>", "</name><name>sky</name>"),
+         "object 1 ('road'): <name> appears 2 times"),
+    case("labelme-xml-two-imagesizes", "a.xml",
+         ROAD_XML.replace("</imagesize>", "</imagesize><imagesize><nrows>4</nrows><ncols>6</ncols></imagesize>"),
+         "<annotation>: <imagesize> appears 2 times"),
+    case("labelme-xml-two-nrows", "a.xml", labelme_xml((0, 0), (12, 0), (12, 8), imagesize=(
+         "<nrows>8</nrows><nrows>4</nrows><ncols>12</ncols>")), "<imagesize>: <nrows> appears 2 times"),
+    case("labelme-xml-two-ncols", "a.xml", labelme_xml((0, 0), (12, 0), (12, 8), imagesize=(
+         "<nrows>8</nrows><ncols>12</ncols><ncols>6</ncols>")), "<imagesize>: <ncols> appears 2 times"),
+    case("labelme-xml-two-polygons", "a.xml",
+         ROAD_XML.replace("</object>", "<polygon><pt><x>1</x><y>1</y></pt></polygon></object>"),
+         "object 1 ('road'): <polygon> appears 2 times"),
+    case("labelme-xml-pt-two-x", "a.xml", ROAD_XML.replace("<x>12</x>", "<x>12</x><x>3</x>", 1),
+         "object 1 ('road') point 2: <x> appears 2 times"),
+    case("labelme-xml-pt-two-y", "a.xml", ROAD_XML.replace("<y>8</y>", "<y>8</y><y>3</y>", 1),
+         "object 1 ('road') point 3: <y> appears 2 times"),
+    case("labelme-xml-two-deleted", "a.xml",
+         ROAD_XML.replace("</deleted>", "</deleted><deleted>1</deleted>"),
+         "object 1 ('road'): <deleted> appears 2 times"),
+    case("cvat-two-images-named-alike", "a.xml",
+         cvat(cvat_polygon("0,0;12,0;12,8")).replace(
+             "</annotations>", '<image id="1" name="a.png" width="12" height="8"/></annotations>'),
+         f"{CVAT_IMAGE} appears twice"),
+    case("coco-two-images-one-id", "a.json",
+         coco_plus("images", {"id": 1, "file_name": "b.png", "width": 12, "height": 8}),
+         "image 'b.png': id 1 is also the id of image 'a.png'"),
+    case("coco-two-images-one-file-name", "a.json",
+         coco_plus("images", {"id": 2, "file_name": "a.png", "width": 6, "height": 4}),
+         "image 'a.png' appears twice"),
+    case("coco-two-categories-one-id", "a.json", coco_plus("categories", {"id": 1, "name": "sky"}),
+         "category 1 ('sky'): a second category has this id"),
+    case("coco-annotation-two-category-ids", "a.json",
+         COCO_ROAD.replace('"category_id": 1', '"category_id": 1, "category_id": 2'),
+         "the object with id 7: key 'category_id' appears twice"),
+    case("coco-image-two-widths", "a.json", COCO_ROAD.replace('"width": 12', '"width": 6, "width": 12'),
+         "the object with id 1, file_name 'a.png': key 'width' appears twice"),
+    case("coco-category-two-names", "a.json", COCO_ROAD.replace('"name": "road"', '"name": "sky", "name": "road"'),
+         "the object with id 1, name 'sky': key 'name' appears twice"),
+    case("coco-two-top-level-images", "a.json", COCO_ROAD.replace('{"images"', '{"images": [], "images"'),
+         "the object with keys images, annotations, categories: key 'images' appears twice"),
+    case("labelme-json-shape-two-labels", "a.json",
+         LABELME_ROAD.replace('"label": "road"', '"label": "road", "label": "sky"'),
+         "the object with label 'road': key 'label' appears twice"),
+    case("labelme-json-two-image-widths", "a.json",
+         LABELME_ROAD.replace('"imageWidth": 12', '"imageWidth": 6, "imageWidth": 12'),
+         "key 'imageWidth' appears twice", "imagePath"),
+]
+
+
+@pytest.mark.parametrize("filename, content, fragments, kwargs", DUPLICATES)
+def test_duplicated_element_or_key_is_refused(tmp_path, classes, filename, content, fragments, kwargs):
+    image = write(tmp_path / "a.png", image_bytes())
+    annotation = write(tmp_path / filename, content)
+    assert_refused(tmp_path, classes, annotation, image, AnnotationError, annotation, fragments, **kwargs)

@@ -15,7 +15,7 @@ def _row(classes, name, mask, **stats):
     table = ClassTable.from_config(classes)
     pixels = dict(zip(pixel_columns(table), counts[[*table.ids, 255]].tolist()))
     base = {"sample": name, "width": 2, "height": 2, "format": "labelbox_voc", "coverage": 1.0, "objects": 1,
-            "ignored": 0, "unknown": 0, "unknown_names": ""}  # fmt: skip
+            "ignored": 0, "unknown": 0, "skipped": 0, "unknown_names": ""}  # fmt: skip
     return {**base, **stats, **pixels}
 
 
@@ -24,7 +24,7 @@ def test_shares_images_and_warning_on_a_hand_worked_case(tmp_path, classes):
     stats = pd.DataFrame([
         _row(classes, "c", [[6, 6], [6, 6]]),
         _row(classes, "a", [[3, 3], [6, 255]], ignored=1, coverage=0.75),
-        _row(classes, "b", [[3, 3], [3, 3]], unknown=2, unknown_names="car"),
+        _row(classes, "b", [[3, 3], [3, 3]], unknown=2, unknown_names="car", skipped=3),
         _row(classes, "z", [[1, 1], [1, 1]]),  # in the tables but in no split: left out
     ])  # fmt: skip
     split_of = {"a": "train", "b": "train", "c": "test"}
@@ -38,6 +38,7 @@ def test_shares_images_and_warning_on_a_hand_worked_case(tmp_path, classes):
     assert test.loc["sky", "pixel_share"] == 1.0
     assert list(per_image["sample"]) == ["a", "b", "c"] and list(per_image["split"]) == ["train", "train", "test"]
     assert per_image.set_index("sample").loc["b", "unknown_names"] == "car"
+    assert per_image.set_index("sample").loc["b", "skipped"] == 3  # shapes without area, per image
     assert not any(column.startswith("pixels_") for column in per_image.columns)
     # Every class but road and sky is missing from train.
     assert len(warnings) == 6 and any("'tree' has no pixels in the train split" in w for w in warnings)

@@ -10,8 +10,11 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-# Limits that make hostile or broken files fail fast instead of exhausting memory.
+# Limits that make hostile or broken files fail fast instead of exhausting memory. A
+# multi-image export (CVAT XML, COCO JSON) describes a whole data set in one file, so it may be
+# far larger than a per-image file; CVAT XML is streamed, COCO JSON is loaded once per job.
 MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_MULTI_IMAGE_BYTES = 4 * 1024 * 1024 * 1024
 MAX_POINTS_PER_POLYGON = 100_000
 # Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
 MAX_COORDINATE = 1e7
@@ -48,6 +51,11 @@ class Annotation:
     width: int | None
     height: int | None
     objects: list[AnnotatedObject] = field(default_factory=list)
+    # Shapes without area that label no pixels (polylines, points, ...): kind -> count.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
 
 
 def check_file_size(path: str | Path, limit: int | None = None) -> Path:
@@ -88,11 +96,84 @@ def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     return tree.getroot()
 
 
+def unique_child(element, tag: str, path, where: str):
+    """The one child ``<tag>`` of ``element``, or None; two are an error, as either could be
+    meant and reading the first would silently paint the wrong thing."""
+    found = element.findall(tag)
+    if len(found) > 1:
+        raise AnnotationError(f"{path}: {where}: <{tag}> appears {len(found)} times; it must be unique")
+    return found[0] if found else None
+
+
+def iter_xml_children(path: str | Path, limit: int | None = None):
+    """Stream an XML file safely: yield its root element first, then each complete child of the
+    root, which is detached once the caller is done with it so that the tree never holds more
+    than one child (plus what the caller keeps). Any DTD or entity declaration is refused."""
+    path = check_file_size(path, limit)
+    events = etree.iterparse(
+        str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+        load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
+    )  # fmt: skip
+    root, depth = None, 0
+    try:
+        for event, element in events:
+            if event == "start":
+                if root is None:  # The DTD, if any, is known at the root's start tag.
+                    info = element.getroottree().docinfo
+                    if info.internalDTD is not None or info.system_url is not None:
+                        raise AnnotationError(f"{path}: a DTD or entity declaration is not allowed")
+                    root = element
+                    yield root
+                depth += 1
+                continue
+            depth -= 1
+            if depth == 1:
+                yield element
+                root.remove(element)
+    except etree.XMLSyntaxError as error:
+        raise AnnotationError(f"{path}: malformed XML: {error}") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, pairs):
+        self.key, self.pairs = key, pairs
+
+
+def _refuse_duplicate_keys(pairs):
+    """json's object_pairs_hook: a key given twice in one object is refused, since json would
+    keep the last value silently (a category_id or label given twice is ambiguous)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key, pairs)
+            seen.add(key)
+    return data
+
+
+def _describe_object(pairs) -> str:
+    """Name a JSON object by its identifying fields, or else by its keys."""
+    first = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    named = [f"{key} {value!r}" for key, value in first.items()
+             if key in ("id", "file_name", "label", "name") and isinstance(value, (int, str))]  # fmt: skip
+    if named:
+        return f"the object with {', '.join(named)}"
+    return f"the object with keys {', '.join(dict.fromkeys(key for key, _ in pairs))}"
+
+
 def read_json(path: str | Path, limit: int | None = None):
-    """Parse a JSON file, naming the file and the line of any syntax error."""
+    """Parse a JSON file, naming the file and the line of any syntax error; a key that appears
+    twice in one object is an error naming the object."""
     path = check_file_size(path, limit)
     try:
-        return json.loads(path.read_bytes())
+        return json.loads(path.read_bytes(), object_pairs_hook=_refuse_duplicate_keys)
+    except _DuplicateKey as duplicate:
+        raise AnnotationError(
+            f"{path}: {_describe_object(duplicate.pairs)}: key {duplicate.key!r} appears twice"
+        ) from None
     except UnicodeDecodeError as error:
         raise AnnotationError(f"{path}: not UTF-8 text: {error}") from None
     except json.JSONDecodeError as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from streetseg.formats.base import (
+    MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
     Annotation,
     AnnotationError,
@@ -19,7 +20,7 @@ from streetseg.formats.base import (
     polygon_from_flat,
     read_json,
 )
-from streetseg.formats.cvat import find_image_entry
+from streetseg.formats.cvat import ImageIndex, wanted_test
 
 
 def compressed_counts(text: str) -> list[int]:
@@ -77,24 +78,60 @@ def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.nd
     return bitmap.astype(bool)
 
 
-def parse_coco_json(path, image_name: str, document=None) -> Annotation:
-    """Read the annotations of one image from a COCO JSON file."""
-    data = read_json(path) if document is None else document
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "annotations", "categories")):
-        raise AnnotationError(f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)")
-    entries = [(image, str(image.get("file_name", ""))) for image in data["images"] if isinstance(image, dict)]
-    image = find_image_entry(entries, image_name, path, "images")
+class CocoIndex:
+    """A COCO file indexed once: images by file name, categories by id, and the annotations of
+    the ``wanted`` images (all, for None) by image id.
+
+    The document is loaded whole (Python objects take several times the file's size), but only
+    the wanted images' entries outlive this constructor."""
+
+    def __init__(self, path, wanted=None, document=None):
+        data = read_json(path, MAX_MULTI_IMAGE_BYTES) if document is None else document
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), list) for k in ("images", "annotations", "categories")):
+            raise AnnotationError(f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)")
+        self.path, self.index, keep = path, ImageIndex(path, "images"), wanted_test(wanted)
+        names_by_id = {}
+        for number, image in enumerate(data["images"], start=1):
+            if not isinstance(image, dict):
+                raise AnnotationError(f"{path}: image {number}: not an object")
+            name = str(image.get("file_name", ""))
+            where, image_id = f"image {name!r}", image.get("id")
+            if not isinstance(image_id, (int, str)):
+                raise AnnotationError(f"{path}: {where}: id is not an integer or string: {image_id!r}")
+            if image_id in names_by_id:
+                raise AnnotationError(f"{path}: {where}: id {image_id!r} is also the id of image {names_by_id[image_id]!r}")
+            names_by_id[image_id] = name
+            self.index.add(name, image if keep(name) else None, where)
+        self.categories = {}
+        for category in data["categories"]:
+            if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
+                raise AnnotationError(f"{path}: category {category!r} has no integer or string id")
+            if category["id"] in self.categories:
+                raise AnnotationError(f"{path}: category {category['id']!r} ({category.get('name')!r}): a second category has this id")
+            self.categories[category["id"]] = str(category.get("name", ""))
+        kept = {image["id"] for image in self.index.entries.values() if image is not None}
+        self.items = {image_id: [] for image_id in kept}
+        for number, item in enumerate(data["annotations"], start=1):
+            if not isinstance(item, dict):
+                raise AnnotationError(f"{path}: annotation {number}: not an object")
+            image_id = item.get("image_id")
+            if isinstance(image_id, (int, str)) and image_id in kept:
+                self.items[image_id].append((number, item))
+
+    def read(self, image_name: str) -> Annotation | None:
+        """The image's annotations; None if its entry was not kept (it was not wanted)."""
+        image = self.index.entries[self.index.name_of(image_name)]
+        if image is None:
+            return None
+        return parse_coco_image(self.path, image, self.items[image["id"]], self.categories)
+
+
+def parse_coco_image(path, image: dict, items, categories: dict) -> Annotation:
+    """Read one image's ``(number, annotation)`` items, ``number`` counting from 1 in the file."""
     where_image = f"image {image.get('file_name')!r}"
     width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
-    categories = {}
-    for category in data["categories"]:
-        if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
-            raise AnnotationError(f"{path}: category {category!r} has no integer or string id")
-        categories[category["id"]] = str(category.get("name", ""))
     annotation = Annotation(str(path), str(image.get("file_name")), width, height)
-    for number, item in enumerate(data["annotations"], start=1):
-        if not isinstance(item, dict) or item.get("image_id") != image.get("id"):
-            continue
+    for number, item in items:
         where = f"annotation {item.get('id', number)}"
         category_id = item.get("category_id")
         if not isinstance(category_id, (int, str)) or category_id not in categories:
@@ -122,10 +159,11 @@ def parse_coco_json(path, image_name: str, document=None) -> Annotation:
     return annotation
 
 
+def parse_coco_json(path, image_name: str, document=None) -> Annotation:
+    """Read the annotations of one image from a COCO JSON file."""
+    return CocoIndex(path, {image_name}, document).read(image_name)
+
+
 def coco_image_names(path, document=None) -> list[str]:
     """The file names of all images a COCO JSON file describes."""
-    data = read_json(path) if document is None else document
-    images = data.get("images") if isinstance(data, dict) else None
-    if not isinstance(images, list):
-        raise AnnotationError(f"{path}: not a COCO file (no 'images' list)")
-    return [str(image.get("file_name", "")) for image in images if isinstance(image, dict)]
+    return list(CocoIndex(path, set(), document).index.entries)

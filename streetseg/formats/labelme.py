@@ -6,9 +6,10 @@ LabelMe 3.0 XML::
       <object><name>car</name><deleted>0</deleted>
         <polygon><pt><x>1</x><y>2</y></pt>...</polygon></object></annotation>
 
-Objects marked deleted are skipped. labelme JSON holds ``shapes`` (polygon, rectangle and
-circle shapes fill an area; lines and points do not and are skipped) with ``imageHeight`` and
-``imageWidth``.
+Objects marked deleted are skipped uncounted: deleting is the annotator's deliberate act.
+labelme JSON holds ``shapes`` (polygon, rectangle and circle shapes fill an area; lines and
+points do not, and are skipped and counted in ``Annotation.skipped``) with ``imageHeight``
+and ``imageWidth``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from streetseg.formats.base import (
     polygon_from_points,
     read_json,
     read_xml,
+    unique_child,
 )
 
 # labelme shapes that have no area and so label no pixels.
@@ -39,27 +41,40 @@ def parse_labelme_xml(path: str | Path, document=None) -> Annotation:
     if root.tag != "annotation":
         raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
     width = height = None
-    size = root.find("imagesize")
-    given = [(size.findtext(tag) or "").strip() for tag in ("ncols", "nrows")] if size is not None else []
+    size = unique_child(root, "imagesize", path, "<annotation>")
+    given = [_text(size, tag, path, "<imagesize>") for tag in ("ncols", "nrows")] if size is not None else []
     if any(given):
         if not all(given):
             raise AnnotationError(f"{path}: <imagesize> needs both <nrows> and <ncols>")
         width, height = parse_size(given[0], given[1], path, "<imagesize>")
-    annotation = Annotation(str(path), (root.findtext("filename") or "").strip(), width, height)
+    annotation = Annotation(str(path), _text(root, "filename", path, "<annotation>"), width, height)
     for number, element in enumerate(root.iter("object"), start=1):
-        name = (element.findtext("name") or "").strip()
+        names = [(child.text or "").strip() for child in element.findall("name")]
+        name = names[0] if names else ""
         where = f"object {number}" + (f" ({name!r})" if name else "")
-        if (element.findtext("deleted") or "0").strip() == "1":
+        if len(names) > 1:
+            raise AnnotationError(f"{path}: {where}: <name> appears {len(names)} times ({names}); it must be unique")
+        # Deleted objects are the annotator's deliberate removals, so they are not counted as skipped.
+        if (_text(element, "deleted", path, where) or "0") == "1":
             continue
         if not name:
             raise AnnotationError(f"{path}: {where}: missing <name>")
-        polygon = element.find("polygon")
+        polygon = unique_child(element, "polygon", path, where)
         if polygon is None:
             raise AnnotationError(f"{path}: {where}: has no <polygon>")
-        points = [(pt.findtext("x"), pt.findtext("y")) for pt in polygon.iter("pt")]
+        points = [
+            (_text(pt, "x", path, f"{where} point {index}", None), _text(pt, "y", path, f"{where} point {index}", None))
+            for index, pt in enumerate(polygon.iter("pt"), start=1)
+        ]
         vertices = polygon_from_points(points, path, where)
         annotation.objects.append(AnnotatedObject(name, where, vertices=vertices))
     return annotation
+
+
+def _text(element, tag: str, path, where: str, missing=""):
+    """The stripped text of the one child ``<tag>``, or ``missing`` where there is none."""
+    child = unique_child(element, tag, path, where)
+    return missing if child is None else (child.text or "").strip()
 
 
 def _two_points(points, path, where: str, kind: str) -> list[list[float]]:
@@ -99,6 +114,7 @@ def parse_labelme_json(path: str | Path, document=None) -> Annotation:
         if not isinstance(points, list):
             raise AnnotationError(f"{path}: {where}: 'points' is not a list")
         if kind in AREALESS_SHAPES:
+            annotation.skip(kind)
             continue
         if kind == "polygon":
             vertices = polygon_from_points(points, path, where)

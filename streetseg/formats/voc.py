@@ -34,13 +34,14 @@ from streetseg.formats.base import (
     parse_size,
     polygon_from_points,
     read_xml,
+    unique_child,
 )
 
 _POINT_TAG = re.compile(r"^([xy])(\d+)$")
 
 
 def _required_text(element, tag: str, path, where: str) -> str:
-    child = element.find(tag)
+    child = unique_child(element, tag, path, where)
     if child is None or child.text is None or not child.text.strip():
         raise AnnotationError(f"{path}: {where}: missing <{tag}>")
     return child.text
@@ -78,7 +79,7 @@ def _polygon(polygon, path, where: str) -> np.ndarray:
 
 def parse_root(root, path) -> Annotation:
     """Read a parsed ``<annotation>`` element with a ``<size>``."""
-    size = root.find("size")
+    size = unique_child(root, "size", path, "<annotation>")
     if size is None:
         raise AnnotationError(f"{path}: missing <size>")
     width, height = parse_size(
@@ -87,12 +88,23 @@ def parse_root(root, path) -> Annotation:
         path,
         "<size>",
     )
-    annotation = Annotation(str(path), (root.findtext("filename") or "").strip(), width, height)
+    filename = unique_child(root, "filename", path, "<annotation>")
+    filename = "" if filename is None else (filename.text or "").strip()
+    annotation = Annotation(str(path), filename, width, height)
     for number, element in enumerate(root.iter("object"), start=1):
-        name = element.findtext("name")
+        names = [child.text or "" for child in element.findall("name")]
+        name = names[0] if names else None
         where = f"object {number}" + (f" ({name.strip()!r})" if name and name.strip() else "")
+        if len(names) > 1:  # Painting the first of two names once turned a car into road.
+            raise AnnotationError(f"{path}: {where}: <name> appears {len(names)} times ({names}); it must be unique")
         if name is None or not name.strip():
             raise AnnotationError(f"{path}: {where}: missing <name>")
+        shapes = element.findall("polygon") + element.findall("bndbox")
+        if len(shapes) > 1:
+            raise AnnotationError(
+                f"{path}: {where}: has {len(shapes)} shapes ({', '.join(f'<{s.tag}>' for s in shapes)}); "
+                "an object must have exactly one <polygon> or <bndbox>"
+            )
         polygon, box = element.find("polygon"), element.find("bndbox")
         if polygon is not None:
             vertices = _polygon(polygon, path, where)

@@ -1,0 +1,112 @@
+"""P9: the mask stage on one multi-image export (CVAT XML, COCO JSON) against per-image VOC
+files of the same scenes: time and peak memory.
+
+Usage: .venv/bin/python bench/exports.py [N ...]   (default: 1000)
+
+The N demo scenes (320x240, see bench/_common.py) are read from their VOC files and written
+again as one CVAT XML and one COCO JSON (tests/format_writers.py). Each format is then made
+into masks by ``make_masks`` in chunks of masks.chunk_size, one call per chunk as the mask
+jobs run it (so each chunk parses the export once), in a fresh process whose peak resident
+memory (VmHWM) is read at the end, next to its peak after the imports. Best of two
+interleaved runs per format.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+from _common import REPO, classes, default_config, demo_scenes, median_time, print_table
+
+CHUNK_SIZE = default_config()["masks"]["chunk_size"]
+FORMATS = {"voc": "{}.xml", "cvat": "cvat.xml", "coco": "coco.json"}
+
+
+def exports(count: int) -> Path:
+    """The scenes' folder, holding cvat.xml and coco.json of every scene (written once)."""
+    from streetseg.formats.voc import parse_voc_xml
+    from tests.format_writers import write_coco_json, write_cvat_xml
+
+    scenes = demo_scenes(count)
+    if not (scenes / "coco.json").exists():
+        entries = []
+        for path in sorted(scenes.glob("scene_*.xml")):
+            annotation = parse_voc_xml(path)
+            objects = [(obj.name, obj.vertices) for obj in annotation.objects]
+            entries.append((f"{path.stem}.jpg", annotation.width, annotation.height, objects))
+        write_cvat_xml(scenes / "cvat.xml", entries)
+        write_coco_json(scenes / "coco.json", entries, [entry["name"] for entry in classes()])
+    return scenes
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory. Not ru_maxrss: Linux carries that over an exec
+    from the parent, whose own peak would hide the child's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmHWM in /proc/self/status")
+
+
+def child(scenes: Path, fmt: str, out: Path) -> None:
+    """Run the mask jobs of one format; print seconds, and resident MiB after imports and at peak."""
+    from streetseg.masks import make_masks
+
+    ids = sorted(path.stem for path in scenes.glob("scene_*.jpg"))
+    table, imported = classes(), peak_mib()
+    started = time.perf_counter()
+    for first in range(0, len(ids), CHUNK_SIZE):
+        chunk = ids[first : first + CHUNK_SIZE]
+        make_masks(chunk, [str(scenes / FORMATS[fmt].format(s)) for s in chunk],
+                   [str(scenes / f"{s}.jpg") for s in chunk], [str(out / f"{s}.png") for s in chunk],
+                   out / f"stats-{first}.tsv", table, log=lambda *_: None)  # fmt: skip
+    seconds = time.perf_counter() - started
+    print(json.dumps([seconds, imported, peak_mib()]))
+
+
+def run(scenes: Path, fmt: str) -> list[float]:
+    out = scenes / f"masks-{fmt}"
+    command = [sys.executable, __file__, "--child", str(scenes), fmt, str(out)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def main(sizes: list[int]) -> None:
+    from streetseg.formats.base import read_json
+
+    rows = []
+    for count in sizes:
+        scenes = exports(count)
+        coco = scenes / "coco.json"
+        # Best of two interleaved runs each: the machine is shared and noisy.
+        runs = [{fmt: run(scenes, fmt) for fmt in FORMATS} for _ in range(2)]
+        results = {fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS}
+        voc = results["voc"][0]
+        plain = median_time(lambda: json.loads(coco.read_bytes()), repeats=3)
+        checked = median_time(lambda: read_json(coco, 1 << 32), repeats=3)
+        tracemalloc.start()
+        read_json(coco, 1 << 32)
+        held = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        sizes_mb = {"cvat": (scenes / "cvat.xml").stat().st_size / 1e6, "coco": coco.stat().st_size / 1e6}
+        for fmt, (seconds, imported, peak) in results.items():
+            size = f", file {sizes_mb[fmt]:.1f} MB" if fmt in sizes_mb else ""
+            rows.append((f"{count:,} scenes, {fmt}",
+                         f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, **{seconds / voc:.2f}x** VOC); "
+                         f"peak RSS {peak:.0f} MiB ({peak - imported:+.0f} after imports){size}"))  # fmt: skip
+            print(rows[-1][1], flush=True)
+        rows.append((f"{count:,} scenes, COCO parse",
+                     f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) {1000 * checked:.0f} ms "
+                     f"({checked / plain:.2f}x); its peak Python memory {held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file"))  # fmt: skip
+    print_table(f"P9: masks from one export against per-image VOC files (chunks of {CHUNK_SIZE})", rows)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        child(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
+    else:
+        main([int(arg) for arg in sys.argv[1:]] or [1000])
