@@ -26,20 +26,32 @@ CHUNK_SIZE = default_config()["masks"]["chunk_size"]
 FORMATS = {"voc": "{}.xml", "cvat": "cvat.xml", "coco": "coco.json"}
 
 
+def exports_of(scenes: Path) -> Path:
+    """Where cvat.xml, coco.json and the masks of this script go: beside the scenes' folder,
+    not in it, which other bench scripts read as a data folder."""
+    folder = scenes.parent / f"{scenes.name}-exports"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def annotation_of(scenes: Path, fmt: str, sample: str) -> str:
+    return str((scenes if fmt == "voc" else exports_of(scenes)) / FORMATS[fmt].format(sample))
+
+
 def exports(count: int) -> Path:
-    """The scenes' folder, holding cvat.xml and coco.json of every scene (written once)."""
+    """The scenes' folder; cvat.xml and coco.json of every scene are written once beside it."""
     from streetseg.formats.voc import parse_voc_xml
     from tests.format_writers import write_coco_json, write_cvat_xml
 
     scenes = demo_scenes(count)
-    if not (scenes / "coco.json").exists():
+    if not (exports_of(scenes) / "coco.json").exists():
         entries = []
         for path in sorted(scenes.glob("scene_*.xml")):
             annotation = parse_voc_xml(path)
             objects = [(obj.name, obj.vertices) for obj in annotation.objects]
             entries.append((f"{path.stem}.jpg", annotation.width, annotation.height, objects))
-        write_cvat_xml(scenes / "cvat.xml", entries)
-        write_coco_json(scenes / "coco.json", entries, [entry["name"] for entry in classes()])
+        write_cvat_xml(exports_of(scenes) / "cvat.xml", entries)
+        write_coco_json(exports_of(scenes) / "coco.json", entries, [entry["name"] for entry in classes()])
     return scenes
 
 
@@ -61,7 +73,7 @@ def child(scenes: Path, fmt: str, out: Path) -> None:
     started = time.perf_counter()
     for first in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[first : first + CHUNK_SIZE]
-        make_masks(chunk, [str(scenes / FORMATS[fmt].format(s)) for s in chunk],
+        make_masks(chunk, [annotation_of(scenes, fmt, s) for s in chunk],
                    [str(scenes / f"{s}.jpg") for s in chunk], [str(out / f"{s}.png") for s in chunk],
                    out / f"stats-{first}.tsv", table, log=lambda *_: None)  # fmt: skip
     seconds = time.perf_counter() - started
@@ -69,7 +81,7 @@ def child(scenes: Path, fmt: str, out: Path) -> None:
 
 
 def run(scenes: Path, fmt: str) -> list[float]:
-    out = scenes / f"masks-{fmt}"
+    out = exports_of(scenes) / f"masks-{fmt}"
     command = [sys.executable, __file__, "--child", str(scenes), fmt, str(out)]
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO)
     return json.loads(done.stdout.splitlines()[-1])
@@ -81,7 +93,7 @@ def main(sizes: list[int]) -> None:
     rows = []
     for count in sizes:
         scenes = exports(count)
-        coco = scenes / "coco.json"
+        coco = exports_of(scenes) / "coco.json"
         # Best of two interleaved runs each: the machine is shared and noisy.
         runs = [{fmt: run(scenes, fmt) for fmt in FORMATS} for _ in range(2)]
         results = {fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS}
@@ -92,7 +104,7 @@ def main(sizes: list[int]) -> None:
         read_json(coco, 1 << 32)
         held = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-        sizes_mb = {"cvat": (scenes / "cvat.xml").stat().st_size / 1e6, "coco": coco.stat().st_size / 1e6}
+        sizes_mb = {"cvat": (exports_of(scenes) / "cvat.xml").stat().st_size / 1e6, "coco": coco.stat().st_size / 1e6}
         for fmt, (seconds, imported, peak) in results.items():
             size = f", file {sizes_mb[fmt]:.1f} MB" if fmt in sizes_mb else ""
             rows.append((f"{count:,} scenes, {fmt}",

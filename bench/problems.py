@@ -26,9 +26,9 @@ SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
 def linked_folder(scenes: Path, folder: Path) -> list[str]:
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for path in scenes.iterdir():
-        if not path.name.startswith("."):
+        if path.is_file() and not path.name.startswith("."):
             os.link(path, folder / path.name)
     return sorted(path.stem for path in folder.glob("*.xml"))
 
