@@ -85,7 +85,9 @@ def model_class_count(path: str | Path) -> int | None:
         with zipfile.ZipFile(path) as archive:
             config = json.loads(archive.read("config.json"))["config"]
         layers = {layer["config"]["name"]: layer["config"] for layer in config["layers"]}
-        output = config["output_layers"][0][0]
+        # Keras 3 writes one output as ["name", 0, 0], several as [["name", 0, 0], ...].
+        outputs = config["output_layers"]
+        output = outputs[0] if isinstance(outputs[0], str) else outputs[0][0]
         return int(layers[output]["filters"])
     except (OSError, KeyError, IndexError, TypeError, ValueError, zipfile.BadZipFile):
         return None

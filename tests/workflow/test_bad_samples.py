@@ -94,3 +94,10 @@ def test_config_mismatches_stop_the_dry_run_before_any_job_without_a_stack(mixed
     config = folder_config(mixed_folder, train={"image_size": [60, 64]})
     process = snakemake(mixed_folder, "-n", "--configfile", config, check=False)
     assert process.returncode != 0 and "train.image_size 60x64 must be divisible by 16" in process.stderr
+    from streetseg.model import build_unet
+
+    build_unet((16, 16), num_classes=3, depth=1, base_filters=2).save(tmp_path / "three.keras")
+    process = snakemake(mixed_folder, "-n", "infer", "--configfile", folder_config(mixed_folder), "--config",
+                        f"infer_images={mixed_folder / 'export'}", f"model={tmp_path / 'three.keras'}", check=False)  # fmt: skip
+    assert process.returncode != 0 and "Traceback" not in process.stderr
+    assert "three.keras: the model predicts 3 classes but the config lists 8" in process.stderr
