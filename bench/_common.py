@@ -26,6 +26,19 @@ CACHE = Path(os.environ.get("STREETSEG_BENCH_CACHE", "/tmp/streetseg-bench"))
 SEED = 7
 
 
+def without_scontrol() -> dict:
+    """The environment with a failing ``scontrol`` first on PATH. A SLURM client without a
+    controller makes the SLURM executor plugin wait 10 s in ``scontrol`` at every Snakemake
+    start; the stub keeps that machine artefact out of the timings."""
+    import tempfile
+
+    stub = Path(tempfile.mkdtemp()) / "bin"
+    stub.mkdir()
+    (stub / "scontrol").write_text("#!/bin/sh\nexit 1\n")
+    (stub / "scontrol").chmod(0o755)
+    return {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}"}
+
+
 def default_config() -> dict:
     """The workflow's config/config.yaml as a dict."""
     import yaml

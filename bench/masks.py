@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, classes, default_config, demo_scenes, print_table
+from _common import REPO, classes, default_config, demo_scenes, print_table, without_scontrol
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 CHUNK_SIZE = default_config()["masks"]["chunk_size"]
@@ -70,11 +70,7 @@ def through_snakemake(scenes: Path, work: Path, cores: int, env: dict) -> float:
 
 
 def main(sizes: list[int]) -> None:
-    stub = Path(tempfile.mkdtemp()) / "bin"
-    stub.mkdir()
-    (stub / "scontrol").write_text("#!/bin/sh\nexit 1\n")
-    (stub / "scontrol").chmod(0o755)
-    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}"}
+    env = without_scontrol()
     rows = []
     for count in sizes:
         scenes = demo_scenes(count)

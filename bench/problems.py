@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
-from _common import REPO, demo_scenes, print_table
+from _common import REPO, demo_scenes, print_table, without_scontrol
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
@@ -68,11 +68,7 @@ def run(work: Path, env: dict) -> tuple[float, int]:
 
 
 def main(sizes: list[int]) -> None:
-    stub = Path(tempfile.mkdtemp()) / "bin"
-    stub.mkdir()
-    (stub / "scontrol").write_text("#!/bin/sh\nexit 1\n")
-    (stub / "scontrol").chmod(0o755)
-    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}"}
+    env = without_scontrol()
     rows = []
     for count in sizes:
         scenes = demo_scenes(count)
