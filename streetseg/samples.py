@@ -43,18 +43,6 @@ def _safe_id_problem(sample: str, source: str) -> str | None:
     return None
 
 
-def check_sample_ids(ids, source: str) -> None:
-    """Refuse unsafe and duplicated sample ids, naming the source and the offending id."""
-    seen = set()
-    for sample in ids:
-        reason = _safe_id_problem(sample, source)
-        if reason:
-            raise SampleSheetError(f"{source}: {reason}")
-        if sample in seen:
-            raise SampleSheetError(f"{source}: sample id {sample!r} appears more than once")
-        seen.add(sample)
-
-
 class _Root:
     """A data folder, for telling whether a path stays inside it (lexically and, unless
     symlinks may lead out, after resolving them)."""
@@ -292,11 +280,3 @@ def list_samples(config: dict) -> tuple[pd.DataFrame, list[Problem]]:
     else:
         table = sheet_samples(data["sheet"], problems)
     return table, problems
-
-
-def load_samples(config: dict) -> pd.DataFrame:
-    """The sample table of ``data.source``; any problem raises one error naming them all."""
-    table, problems = list_samples(config)
-    if problems:
-        raise SampleSheetError("\n".join(map(describe, problems)))
-    return table
