@@ -112,6 +112,9 @@ def test_sheet_column_group_is_kept_in_the_table_and_used(tmp_path):
         f"p{i}\tp{i}.jpg\tp{i}.xml\t\t{'north' if i < 3 else 'south'}\n" for i in range(6)
     )
     sheet.write_text("sample\timage\tannotation\tsplit\tstreet\n" + rows)
+    for i in range(6):  # a sheet row whose files do not exist is a problem, not a sample
+        (tmp_path / f"p{i}.jpg").write_bytes(b"")
+        (tmp_path / f"p{i}.xml").write_bytes(b"")
     table = sheet_samples(str(sheet))
     assert table.loc["p4", "street"] == "south"
     groups = sample_groups(table, "street")
