@@ -138,12 +138,13 @@ def directory_samples(directory: str, problems: list | None = None, follow_symli
         image = images.get(path.stem)
         reference = _reference(fmt, document)
         escape = reference and root.escape(_reference_path(path, reference))
+        image_escape = image and root.escape(image)
         if escape:
             found.append(Problem(path.stem, str(path), "", f"names its image {reference!r}, which {escape}; refused"))
         elif image is None:
             found.append(Problem(path.stem, str(path), "", "no image with the same name beside it"))
-        elif root.escape(image):
-            found.append(Problem(path.stem, str(image), "", f"the image {root.escape(image)}"))
+        elif image_escape:
+            found.append(Problem(path.stem, str(image), "", f"the image {image_escape}"))
         else:
             rows.append((path.stem, str(image), str(path), ""))
     return _finish(rows, directory, found, problems, f"{directory}: no annotation files (.xml, .json) found")
@@ -181,11 +182,12 @@ def folder_samples(folders: list[dict], problems: list | None = None, follow_sym
         label_root, image_root = _Root(label_dir, follow_symlinks), _Root(image_dir, follow_symlinks)
         for stem, image in _stem_map(image_dir, IMAGE_SUFFIXES, found).items():
             label = labels.get(stem)
-            escape = image_root.escape(image) or (label and label_root.escape(label))
+            image_escape = image_root.escape(image)
+            escape = image_escape or (label and label_root.escape(label))
             if label is None:
                 found.append(Problem(stem, str(image), "", f"no annotation named {stem}.* in {label_dir}"))
             elif escape:
-                found.append(Problem(stem, str(image if image_root.escape(image) else label), "", escape))
+                found.append(Problem(stem, str(image if image_escape else label), "", escape))
             else:
                 rows.append((stem, str(image), str(label), entry.get("split", "")))
     empty = f"no images found in {[entry['images'] for entry in folders]}"
