@@ -114,7 +114,7 @@ def print_table(row: str, rows: list[tuple[str, str]]) -> None:
 
 def demo_scenes(n_scenes: int, width: int = 320, height: int = 240) -> Path:
     """Folder of ``n_scenes`` demo scenes (jpg + Labelbox VOC xml), generated once."""
-    from streetseg.demo import write_demo
+    from streetseg.demo.scenes import write_demo
 
     folder = CACHE / f"demo-{n_scenes}-{width}x{height}-seed{SEED}"
     done = folder / ".done"
@@ -126,8 +126,8 @@ def demo_scenes(n_scenes: int, width: int = 320, height: int = 240) -> Path:
 
 def demo_masks(n_scenes: int, width: int = 320, height: int = 240) -> dict[str, tuple[Path, Path]]:
     """{sample: (image, mask)} for the demo scenes, masks made once with make_mask."""
-    from streetseg.demo import demo_sample_ids
-    from streetseg.masks import make_mask
+    from streetseg.demo.scenes import demo_sample_ids
+    from streetseg.labels.masks import make_mask
 
     scenes = demo_scenes(n_scenes, width, height)
     masks = scenes / "masks"
@@ -141,9 +141,11 @@ def demo_masks(n_scenes: int, width: int = 320, height: int = 240) -> dict[str, 
     return pairs
 
 
-def demo_shards(n_scenes: int, num_shards: int = 2, width: int = 320, height: int = 240) -> list[str]:
+def demo_shards(
+    n_scenes: int, num_shards: int = 2, width: int = 320, height: int = 240
+) -> list[str]:
     """Shard paths holding every demo scene (as one 'train' split), written once."""
-    from streetseg.tfrecords import shard_names, write_shards
+    from streetseg.data.shards import shard_names, write_shards
 
     pairs = demo_masks(n_scenes, width, height)
     folder = demo_scenes(n_scenes, width, height) / f"shards-{num_shards}"

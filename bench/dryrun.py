@@ -97,7 +97,15 @@ def main(sizes: list[int], repeats: int = 3) -> None:
             (folder / "Bare.smk").write_text(BARE)
             config = folder / "config.yaml"
             config.write_text(f"data: {{source: sheet, sheet: {sheet}}}\n")
-            workflow = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--configfile", str(config), "-n", "-q"]
+            workflow = [
+                SNAKEMAKE,
+                "-s",
+                str(REPO / "Snakefile"),
+                "--configfile",
+                str(config),
+                "-n",
+                "-q",
+            ]
             bare = [SNAKEMAKE, "-s", "Bare.smk", "--config", f"sheet={sheet}", "-n", "-q"]
             ours = statistics.median(timed(workflow, folder) for _ in range(repeats))
             base = statistics.median(timed(bare, folder) for _ in range(repeats))

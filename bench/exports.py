@@ -40,7 +40,7 @@ def annotation_of(scenes: Path, fmt: str, sample: str) -> str:
 
 def exports(count: int) -> Path:
     """The scenes' folder; cvat.xml and coco.json of every scene are written once beside it."""
-    from streetseg.formats.voc import parse_voc_xml
+    from streetseg.labels.formats.voc import parse_voc_xml
     from tests.format_writers import write_coco_json, write_cvat_xml
 
     scenes = demo_scenes(count)
@@ -51,7 +51,9 @@ def exports(count: int) -> Path:
             objects = [(obj.name, obj.vertices) for obj in annotation.objects]
             entries.append((f"{path.stem}.jpg", annotation.width, annotation.height, objects))
         write_cvat_xml(exports_of(scenes) / "cvat.xml", entries)
-        write_coco_json(exports_of(scenes) / "coco.json", entries, [entry["name"] for entry in classes()])
+        write_coco_json(
+            exports_of(scenes) / "coco.json", entries, [entry["name"] for entry in classes()]
+        )
     return scenes
 
 
@@ -66,16 +68,22 @@ def peak_mib() -> float:
 
 def child(scenes: Path, fmt: str, out: Path) -> None:
     """Run the mask jobs of one format; print seconds, and resident MiB after imports and at peak."""
-    from streetseg.masks import make_masks
+    from streetseg.labels.masks import make_masks
 
     ids = sorted(path.stem for path in scenes.glob("scene_*.jpg"))
     table, imported = classes(), peak_mib()
     started = time.perf_counter()
     for first in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[first : first + CHUNK_SIZE]
-        make_masks(chunk, [annotation_of(scenes, fmt, s) for s in chunk],
-                   [str(scenes / f"{s}.jpg") for s in chunk], [str(out / f"{s}.png") for s in chunk],
-                   out / f"stats-{first}.tsv", table, log=lambda *_: None)  # fmt: skip
+        make_masks(
+            chunk,
+            [annotation_of(scenes, fmt, s) for s in chunk],
+            [str(scenes / f"{s}.jpg") for s in chunk],
+            [str(out / f"{s}.png") for s in chunk],
+            out / f"stats-{first}.tsv",
+            table,
+            log=lambda *_: None,
+        )
     seconds = time.perf_counter() - started
     print(json.dumps([seconds, imported, peak_mib()]))
 
@@ -88,7 +96,7 @@ def run(scenes: Path, fmt: str) -> list[float]:
 
 
 def main(sizes: list[int]) -> None:
-    from streetseg.formats.base import read_json
+    from streetseg.labels.formats.base import read_json
 
     rows = []
     for count in sizes:
@@ -96,7 +104,9 @@ def main(sizes: list[int]) -> None:
         coco = exports_of(scenes) / "coco.json"
         # Best of two interleaved runs each: the machine is shared and noisy.
         runs = [{fmt: run(scenes, fmt) for fmt in FORMATS} for _ in range(2)]
-        results = {fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS}
+        results = {
+            fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS
+        }
         voc = results["voc"][0]
         plain = median_time(lambda: json.loads(coco.read_bytes()), repeats=3)
         checked = median_time(lambda: read_json(coco, 1 << 32), repeats=3)
@@ -104,17 +114,30 @@ def main(sizes: list[int]) -> None:
         read_json(coco, 1 << 32)
         held = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-        sizes_mb = {"cvat": (exports_of(scenes) / "cvat.xml").stat().st_size / 1e6, "coco": coco.stat().st_size / 1e6}
+        sizes_mb = {
+            "cvat": (exports_of(scenes) / "cvat.xml").stat().st_size / 1e6,
+            "coco": coco.stat().st_size / 1e6,
+        }
         for fmt, (seconds, imported, peak) in results.items():
             size = f", file {sizes_mb[fmt]:.1f} MB" if fmt in sizes_mb else ""
-            rows.append((f"{count:,} scenes, {fmt}",
-                         f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, **{seconds / voc:.2f}x** VOC); "
-                         f"peak RSS {peak:.0f} MiB ({peak - imported:+.0f} after imports){size}"))  # fmt: skip
+            rows.append(
+                (
+                    f"{count:,} scenes, {fmt}",
+                    f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, **{seconds / voc:.2f}x** VOC); "
+                    f"peak RSS {peak:.0f} MiB ({peak - imported:+.0f} after imports){size}",
+                )
+            )
             print(rows[-1][1], flush=True)
-        rows.append((f"{count:,} scenes, COCO parse",
-                     f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) {1000 * checked:.0f} ms "
-                     f"({checked / plain:.2f}x); its peak Python memory {held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file"))  # fmt: skip
-    print_table(f"P9: masks from one export against per-image VOC files (chunks of {CHUNK_SIZE})", rows)
+        rows.append(
+            (
+                f"{count:,} scenes, COCO parse",
+                f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) {1000 * checked:.0f} ms "
+                f"({checked / plain:.2f}x); its peak Python memory {held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file",
+            )
+        )
+    print_table(
+        f"P9: masks from one export against per-image VOC files (chunks of {CHUNK_SIZE})", rows
+    )
 
 
 if __name__ == "__main__":

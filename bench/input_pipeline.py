@@ -4,10 +4,10 @@ Usage: .venv/bin/python bench/input_pipeline.py [N_SCENES] [REPEATS] [BATCHES] [
        (default: 200 3 60 6)
 
 Both sides use the default config: image_size [128, 160], batch 8, the default augmentation,
-and a U-Net of depth 4 with 16 base filters compiled as ``streetseg.train.compile_model``
+and a U-Net of depth 4 with 16 base filters compiled as ``streetseg.model.training.compile_model``
 does (Adam, segmentation loss, mean IoU).
 
-- pipeline: ``streetseg.inputs.load_dataset`` over 2 train shards of N_SCENES demo scenes
+- pipeline: ``streetseg.data.pipeline.load_dataset`` over 2 train shards of N_SCENES demo scenes
   (320x240, made once in the bench cache), shuffled, augmented and repeated as in training;
   BATCHES batches are pulled per repeat (parse, decode, augment, batch);
 - train step: ``model.train_on_batch`` on one fixed in-memory batch, STEPS steps per repeat.
@@ -33,9 +33,9 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
     quiet_tensorflow()
     import keras
 
-    from streetseg.inputs import load_dataset
-    from streetseg.model import build_unet
-    from streetseg.train import compile_model
+    from streetseg.data.pipeline import load_dataset
+    from streetseg.model.training import compile_model
+    from streetseg.model.unet import build_unet
 
     config = default_config()
     train = config["train"]
@@ -45,7 +45,13 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
     keras.utils.set_random_seed(train["seed"])
 
     dataset = load_dataset(
-        shards, image_size, batch_size, train["augment"], shuffle=True, seed=train["seed"], repeat=True
+        shards,
+        image_size,
+        batch_size,
+        train["augment"],
+        shuffle=True,
+        seed=train["seed"],
+        repeat=True,
     )
     iterator = iter(dataset)
     images, masks = next(iterator)
@@ -75,13 +81,22 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
     print_table(
         "P4: input pipeline alone against the training step alone",
         [
-            ("setup", (f"{n_scenes} demo scenes 320x240 in 2 shards -> {image_size[0]}x{image_size[1]}, "
-                       f"batch {batch_size}, augment {train['augment']}; U-Net depth "
-                       f"{options['depth']}, base {options['base_filters']}; median of {repeats}")),
-            ("pipeline (load_dataset, augmented)",
-             f"{pipeline_rate:.0f} images/s ({1000 * times['pipeline'] / batches:.1f} ms/batch)"),
-            ("train step (train_on_batch, fixed batch)",
-             f"{train_rate:.1f} images/s ({1000 * times['train'] / steps:.0f} ms/step)"),
+            (
+                "setup",
+                (
+                    f"{n_scenes} demo scenes 320x240 in 2 shards -> {image_size[0]}x{image_size[1]}, "
+                    f"batch {batch_size}, augment {train['augment']}; U-Net depth "
+                    f"{options['depth']}, base {options['base_filters']}; median of {repeats}"
+                ),
+            ),
+            (
+                "pipeline (load_dataset, augmented)",
+                f"{pipeline_rate:.0f} images/s ({1000 * times['pipeline'] / batches:.1f} ms/batch)",
+            ),
+            (
+                "train step (train_on_batch, fixed batch)",
+                f"{train_rate:.1f} images/s ({1000 * times['train'] / steps:.0f} ms/step)",
+            ),
             ("ratio pipeline / train step", f"**{pipeline_rate / train_rate:.1f}x**"),
             ("goal", "≥ 5x (input never the bottleneck)"),
         ],

@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/masks.py [N ...]   (default: 100 1000 10000)
 For each N, demo scenes (320x240 Labelbox VOC XMLs and JPEGs, generated once, see
 bench/_common.py) are turned into masks three ways, from an empty results/ each time:
 
-- loop: ``streetseg.masks.make_masks`` over all N files in this process (one core);
+- loop: ``streetseg.labels.masks.make_masks`` over all N files in this process (one core);
 - snakemake --cores 1 and --cores 2: ``snakemake --cores C`` asking for the mask jobs'
   statistics tables, in a folder whose config reads the scenes as `source: directory`: it
   runs exactly the mask jobs (chunks of masks.chunk_size from config/config.yaml).
@@ -18,7 +18,6 @@ the SLURM executor plugin wait 10 s in `scontrol` at every start; the script put
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -33,7 +32,7 @@ CHUNK_SIZE = default_config()["masks"]["chunk_size"]
 
 
 def loop(scenes: Path, out: Path) -> float:
-    from streetseg.masks import make_masks
+    from streetseg.labels.masks import make_masks
 
     ids = sorted(path.stem for path in scenes.glob("*.xml"))
     started = time.perf_counter()
@@ -55,13 +54,25 @@ def through_snakemake(scenes: Path, work: Path, cores: int, env: dict) -> float:
     shutil.rmtree(work / ".snakemake", ignore_errors=True)
     chunks = -(-len(list(scenes.glob("*.xml"))) // CHUNK_SIZE)
     targets = [f"results/masks/stats/{index:05d}.tsv" for index in range(chunks)]
-    command = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--configfile", str(work / "config.yaml"),
-               "--cores", str(cores), "-q", "--", *targets]  # fmt: skip
+    command = [
+        SNAKEMAKE,
+        "-s",
+        str(REPO / "Snakefile"),
+        "--configfile",
+        str(work / "config.yaml"),
+        "--cores",
+        str(cores),
+        "-q",
+        "--",
+        *targets,
+    ]
     started = time.perf_counter()
     process = subprocess.run(command, cwd=work, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
+        )
     made = len(list((work / "results" / "masks").glob("*.png")))
     expected = len(list(scenes.glob("*.xml")))
     if made != expected:
@@ -80,9 +91,13 @@ def main(sizes: list[int]) -> None:
             in_process = loop(scenes, work / "loop")
             one = through_snakemake(scenes, work, 1, env)
             two = through_snakemake(scenes, work, 2, env)
-        rows.append((f"{count:,} annotations",
-                     f"loop {in_process:.1f} s ({1000 * in_process / count:.1f} ms each); snakemake --cores 1 "
-                     f"{one:.1f} s (**{one / in_process:.2f}x**); --cores 2 {two:.1f} s (**{two / in_process:.2f}x**)"))  # fmt: skip
+        rows.append(
+            (
+                f"{count:,} annotations",
+                f"loop {in_process:.1f} s ({1000 * in_process / count:.1f} ms each); snakemake --cores 1 "
+                f"{one:.1f} s (**{one / in_process:.2f}x**); --cores 2 {two:.1f} s (**{two / in_process:.2f}x**)",
+            )
+        )
         print(rows[-1][1], flush=True)
     print_table("P1: masks through Snakemake against the in-process loop", rows)
 

@@ -7,7 +7,7 @@ for speed) is saved as .keras. Both sides write the same output, one class-id ma
 image at its original size, for the N_SCENES demo scenes (320x240, made once in the bench
 cache):
 
-- ours: ``streetseg.predict.predict_samples`` with ``panels=False`` over the scenes' photos,
+- ours: ``streetseg.inference.predict.predict_samples`` with ``panels=False`` over the scenes' photos,
   batch size 16 (config predict.batch_size): tf.data decoding and resizing in parallel with
   prediction, one graph call per batch;
 - per image: load the model, then for each photo decode it, resize it the same way, call ``model.predict`` on a
@@ -40,12 +40,12 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
     import tensorflow as tf
     from PIL import Image
 
-    from streetseg.classes import ClassTable
-    from streetseg.io import write_bytes_atomic
-    from streetseg.masks import encode_mask, read_mask
-    from streetseg.model import build_unet
-    from streetseg.predict import predict_samples
-    from streetseg.segmenter import resize_labels
+    from streetseg.common.files import write_bytes_atomic
+    from streetseg.inference.predict import predict_samples
+    from streetseg.inference.segmenter import resize_labels
+    from streetseg.labels.classes import ClassTable
+    from streetseg.labels.masks import encode_mask, read_mask
+    from streetseg.model.unet import build_unet
 
     config = default_config()
     image_size = tuple(config["train"]["image_size"])
@@ -65,8 +65,17 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
         import keras
 
         def batched(out="ours", panels=False):
-            predict_samples(str(model_path), ids, photos, truths, str(folder / out), classes, batch_size,
-                            panels=panels, **quiet)  # fmt: skip
+            predict_samples(
+                str(model_path),
+                ids,
+                photos,
+                truths,
+                str(folder / out),
+                classes,
+                batch_size,
+                panels=panels,
+                **quiet,
+            )
 
         def per_image():
             model = keras.models.load_model(model_path, compile=False)
@@ -87,17 +96,28 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
     print_table(
         "P5: batched prediction against a per-image model.predict loop",
         [
-            ("setup", (f"{n_scenes} demo scenes 320x240 -> {image_size[0]}x{image_size[1]}, untrained "
-                       f"U-Net depth 4, base 16; masks written by both; median of {repeats}")),
-            (f"predict_samples, batch {batch_size}, panels off",
-             f"{times['ours']:.2f} s ({n_scenes / times['ours']:.1f} images/s)"),
-            ("per-image model.predict loop",
-             f"{times['loop']:.2f} s ({n_scenes / times['loop']:.1f} images/s)"),
+            (
+                "setup",
+                (
+                    f"{n_scenes} demo scenes 320x240 -> {image_size[0]}x{image_size[1]}, untrained "
+                    f"U-Net depth 4, base 16; masks written by both; median of {repeats}"
+                ),
+            ),
+            (
+                f"predict_samples, batch {batch_size}, panels off",
+                f"{times['ours']:.2f} s ({n_scenes / times['ours']:.1f} images/s)",
+            ),
+            (
+                "per-image model.predict loop",
+                f"{times['loop']:.2f} s ({n_scenes / times['loop']:.1f} images/s)",
+            ),
             ("ratio loop / batched", f"**{times['loop'] / times['ours']:.1f}x**"),
             ("goal", "≥ 5x"),
             ("masks agreeing pixel for pixel", f"{100 * agree:.3f}%"),
-            ("predict_samples with panels and overlays (the rule), 1 run",
-             f"{full:.2f} s ({n_scenes / full:.1f} images/s)"),
+            (
+                "predict_samples with panels and overlays (the rule), 1 run",
+                f"{full:.2f} s ({n_scenes / full:.1f} images/s)",
+            ),
         ],
     )
 

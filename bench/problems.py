@@ -47,7 +47,11 @@ def spoil(folder: Path, ids: list[str]) -> int:
         elif kind == 1:
             xml.write_text(text[: len(text) // 2])
         elif kind == 2:
-            xml.write_text(text.replace("<name>road</name>", "<name>truck</name>", 1).replace("<name>sky</name>", "<name>truck</name>", 1))
+            xml.write_text(
+                text.replace("<name>road</name>", "<name>truck</name>", 1).replace(
+                    "<name>sky</name>", "<name>truck</name>", 1
+                )
+            )
         else:
             xml.write_text(text)
             jpg.unlink()
@@ -56,13 +60,25 @@ def spoil(folder: Path, ids: list[str]) -> int:
 
 
 def run(work: Path, env: dict) -> tuple[float, int]:
-    command = [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--configfile", str(work / "config.yaml"),
-               "--cores", "2", "-q", "--", "results/dataset/problems.tsv"]  # fmt: skip
+    command = [
+        SNAKEMAKE,
+        "-s",
+        str(REPO / "Snakefile"),
+        "--configfile",
+        str(work / "config.yaml"),
+        "--cores",
+        "2",
+        "-q",
+        "--",
+        "results/dataset/problems.tsv",
+    ]
     started = time.perf_counter()
     process = subprocess.run(command, cwd=work, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed:\n{process.stdout[-3000:]}\n{process.stderr[-3000:]}"
+        )
     problems = pd.read_csv(work / "results" / "dataset" / "problems.tsv", sep="\t")
     return elapsed, len(problems)
 
@@ -78,13 +94,19 @@ def main(sizes: list[int]) -> None:
                 work = Path(name) / kind
                 ids = linked_folder(scenes, work / "export")
                 expected = spoil(work / "export", ids) if kind == "spoiled" else 0
-                (work / "config.yaml").write_text(f"data: {{source: directory, directory: {work / 'export'}}}\n")
+                (work / "config.yaml").write_text(
+                    f"data: {{source: directory, directory: {work / 'export'}}}\n"
+                )
                 times[kind], found = run(work, env)
                 if found != expected:
                     raise RuntimeError(f"{kind}: {found} problems listed, {expected} expected")
-        rows.append((f"{count:,} annotations, {expected} bad",
-                     f"all {expected} problems in one run: {times['spoiled']:.1f} s against {times['clean']:.1f} s "
-                     f"for the mask stage of the clean folder (**{times['spoiled'] / times['clean']:.2f}x**)"))  # fmt: skip
+        rows.append(
+            (
+                f"{count:,} annotations, {expected} bad",
+                f"all {expected} problems in one run: {times['spoiled']:.1f} s against {times['clean']:.1f} s "
+                f"for the mask stage of the clean folder (**{times['spoiled'] / times['clean']:.2f}x**)",
+            )
+        )
         print(rows[-1][1], flush=True)
     print_table("Validation pass: every problem in one run, against the mask stage", rows)
 

@@ -89,7 +89,9 @@ def run_preset(preset: str, config: dict, cores: int) -> dict:
         "val mIoU": round(float(summary["mIoU"]), 3),
         "pixel acc": round(float(summary["pixel_accuracy"]), 3),
     }
-    row.update({name: round(float(iou), 2) for name, iou in zip(per_class["class"], per_class["IoU"])})
+    row.update(
+        {name: round(float(iou), 2) for name, iou in zip(per_class["class"], per_class["IoU"])}
+    )
     row["_fit_seconds"] = fit_seconds
     return row
 

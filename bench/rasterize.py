@@ -5,8 +5,8 @@ Usage: .venv/bin/python bench/rasterize.py [N_SCENES] [REPEATS]   (default: 200 
 The demo's VOC XMLs (N_SCENES scenes at 320x240, generated once into the bench cache) are
 parsed once; then three rasterisers run over every annotation, interleaved, REPEATS times:
 
-- ours: ``streetseg.masks.polygon_mask`` (the mask stage's path: class mask plus coverage);
-- ours, class mask only: ``streetseg.rasterize.rasterize``;
+- ours: ``streetseg.labels.masks.polygon_mask`` (the mask stage's path: class mask plus coverage);
+- ours, class mask only: ``streetseg.labels.rasterize.rasterize``;
 - the original method: ``PIL.ImageDraw.polygon`` at 2x with one RGB fill per class, a
   Lanczos downsize to the image size, and each pixel mapped to the nearest palette colour.
 
@@ -26,12 +26,14 @@ from PIL import Image, ImageDraw
 
 
 def parse_all(folder, sample_ids):
-    from streetseg.annotations import read_polygons
+    from streetseg.labels.annotations import read_polygons
 
     return [read_polygons(folder / f"{s}.xml", f"{s}.jpg", "labelbox_voc") for s in sample_ids]
 
 
-def original_method(annotation, label_of, palette: np.ndarray, width: int, height: int) -> np.ndarray:
+def original_method(
+    annotation, label_of, palette: np.ndarray, width: int, height: int
+) -> np.ndarray:
     """The seed project's rasteriser: RGB polygons at 2x, Lanczos down, nearest colour back."""
     canvas = Image.new("RGB", (2 * width, 2 * height), tuple(int(v) for v in palette[0]))
     draw = ImageDraw.Draw(canvas)
@@ -60,11 +62,11 @@ def invented(theirs: np.ndarray, ours: np.ndarray) -> int:
 
 
 def main(n_scenes: int = 200, repeats: int = 5) -> None:
-    from streetseg.classes import ClassTable
-    from streetseg.demo import demo_sample_ids
-    from streetseg.labels import LabelResolver
-    from streetseg.masks import polygon_mask
-    from streetseg.rasterize import rasterize
+    from streetseg.demo.scenes import demo_sample_ids
+    from streetseg.labels.classes import ClassTable
+    from streetseg.labels.masks import polygon_mask
+    from streetseg.labels.rasterize import rasterize
+    from streetseg.labels.resolver import LabelResolver
 
     width, height = 320, 240
     folder = demo_scenes(n_scenes, width, height)
@@ -98,15 +100,20 @@ def main(n_scenes: int = 200, repeats: int = 5) -> None:
     print_table(
         "P2: rasteriser against the original PIL 2x + Lanczos method",
         [
-            ("data", f"{n_scenes} demo VOC XMLs, {width}x{height}, parsed once; median of {repeats}"),
+            (
+                "data",
+                f"{n_scenes} demo VOC XMLs, {width}x{height}, parsed once; median of {repeats}",
+            ),
             ("ours: polygon_mask (ms/scene)", f"{1000 * times['ours'] / n_scenes:.2f}"),
             ("ours: rasterize only (ms/scene)", f"{1000 * times['rasterize'] / n_scenes:.2f}"),
             ("original method (ms/scene)", f"{1000 * times['theirs'] / n_scenes:.2f}"),
             ("ratio original / polygon_mask", f"**{ratio:.2f}x**"),
             ("ratio original / rasterize", f"{times['theirs'] / times['rasterize']:.2f}x"),
             ("goal", "≥ 1.0x, boundary-correct"),
-            ("original: pixels differing from the exact mask",
-             f"{wrong:,} of {pixels:,} ({100 * wrong / pixels:.2f}%), in {scenes_wrong}/{n_scenes} scenes"),
+            (
+                "original: pixels differing from the exact mask",
+                f"{wrong:,} of {pixels:,} ({100 * wrong / pixels:.2f}%), in {scenes_wrong}/{n_scenes} scenes",
+            ),
             ("original: invented ids (class absent within 1 px in the exact mask)", f"{made_up:,}"),
         ],
     )

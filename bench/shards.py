@@ -4,10 +4,10 @@ Usage: .venv/bin/python bench/shards.py [N_SCENES] [REPEATS] [--against REV]
        (default: 200 5; e.g. --against 847278e to time that commit's writer in the same run)
 
 The demo's N_SCENES photos and masks (320x240, made once in the bench cache) are packed
-into 2 shards by ``streetseg.tfrecords.write_shards``, REPEATS times, interleaved with the
+into 2 shards by ``streetseg.data.shards.write_shards``, REPEATS times, interleaved with the
 "disk speed" reference: the same input files copied, file by file, into 2 concatenated
 files (``shutil.copyfileobj``). MB/s is the summed size of the input files over the median
-time. ``--against REV`` also times ``streetseg/tfrecords.py`` as it was at git revision REV
+time. ``--against REV`` also times ``streetseg/data/shards.py`` as it was at git revision REV
 (loaded from ``git show``; the rest of the package is the current one) and checks that both
 shards decode to the same records. The SHA-256 of the shards shows they are reproducible.
 """
@@ -47,12 +47,14 @@ def digest(paths) -> str:
 
 def main(n_scenes: int = 200, repeats: int = 5, against: str | None = None) -> None:
     quiet_tensorflow()
-    from streetseg import tfrecords
-    from streetseg.tfrecords import deal_to_shards, read_records, shard_names
+    from streetseg.data import shards as tfrecords
+    from streetseg.data.shards import deal_to_shards, read_records, shard_names
 
     pairs = {s: (str(image), str(mask)) for s, (image, mask) in demo_masks(n_scenes).items()}
     megabytes = sum(Path(p).stat().st_size for pair in pairs.values() for p in pair) / 1e6
-    groups = [[Path(p) for s in group for p in pairs[s]] for group in deal_to_shards(list(pairs), 2)]
+    groups = [
+        [Path(p) for s in group for p in pairs[s]] for group in deal_to_shards(list(pairs), 2)
+    ]
     quiet = {"log": lambda *_: None}
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
@@ -64,17 +66,24 @@ def main(n_scenes: int = 200, repeats: int = 5, against: str | None = None) -> N
             "copy": lambda: copy_files(groups, copies),
         }
         if against:
-            old_module = module_at(against, "streetseg/tfrecords.py")
+            old_module = module_at(against, "streetseg/data/shards.py")
             old = [str(folder / "old" / n) for n in names]
             candidates["old"] = lambda: old_module.write_shards(pairs, old, **quiet)
         times = interleaved_medians(candidates, repeats=repeats)
         shard_mb = sum(Path(p).stat().st_size for p in ours) / 1e6
         rows = [
-            ("data", (f"{n_scenes} demo photos + masks (320x240), {megabytes:.2f} MB in, "
-                      f"2 shards ({shard_mb:.2f} MB out); median of {repeats}")),
+            (
+                "data",
+                (
+                    f"{n_scenes} demo photos + masks (320x240), {megabytes:.2f} MB in, "
+                    f"2 shards ({shard_mb:.2f} MB out); median of {repeats}"
+                ),
+            ),
             ("write_shards", _speed(times["ours"], n_scenes, megabytes, bold=True)),
-            ("plain copy of the same bytes (disk speed)",
-             f"{times['copy']:.3f} s = {megabytes / times['copy']:.0f} MB/s"),
+            (
+                "plain copy of the same bytes (disk speed)",
+                f"{times['copy']:.3f} s = {megabytes / times['copy']:.0f} MB/s",
+            ),
             ("ratio copy speed / write_shards speed", f"{times['ours'] / times['copy']:.1f}x"),
             ("shards SHA-256 (first 16 hex)", digest(ours)),
         ]
@@ -106,9 +115,7 @@ def _decoded(records: list[dict]) -> list:
     def pixels(data):
         return np.asarray(Image.open(io.BytesIO(data))).tobytes()
 
-    return [
-        {**r, "image": pixels(r["image"]), "mask": pixels(r["mask"])} for r in records
-    ]
+    return [{**r, "image": pixels(r["image"]), "mask": pixels(r["mask"])} for r in records]
 
 
 if __name__ == "__main__":

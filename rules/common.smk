@@ -7,14 +7,16 @@ from snakemake.utils import validate
 # Jobs import it through scripts/_paths.py.
 sys.path.insert(0, workflow.basedir)
 
-from streetseg.chunks import chunk_ids, chunk_members, chunk_names
-from streetseg.demo import demo_sample_ids
-from streetseg.infer import image_listing
-from streetseg.preflight import check_image_size, check_model_classes, unannotated_class
-from streetseg.problems import format_problems
-from streetseg.samples import list_samples
-from streetseg.splits import assign_splits, sample_groups
-from streetseg.tfrecords import shard_names
+from streetseg.common.chunks import chunk_ids, chunk_members, chunk_names
+from streetseg.common.problems import format_problems
+from streetseg.data.locations import SAFE_SAMPLE_ID
+from streetseg.data.samples import list_samples
+from streetseg.data.shards import shard_names
+from streetseg.data.sources import image_listing
+from streetseg.data.splits import assign_splits, sample_groups
+from streetseg.demo.scenes import demo_sample_ids
+from streetseg.labels.classes import unannotated_class
+from streetseg.model.preflight import check_image_size, check_model_classes
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -36,7 +38,7 @@ try:
     check_image_size(config["train"]["image_size"], config["train"]["model"])
     if config["model"]:
         check_model_classes(config["model"], config["classes"])
-    # The split is a pure function of each sample's group and the seed (streetseg/splits.py),
+    # The split is a pure function of each sample's group and the seed (streetseg/data/splits.py),
     # so it is known when the DAG is built; the splits rule writes the same assignment to
     # results/splits/ for people and tools. split.group: a sample-table column or an id pattern.
     SAMPLE_GROUPS = sample_groups(samples, config["split"]["group"])
@@ -99,7 +101,7 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
 wildcard_constraints:
-    sample=r"[A-Za-z0-9][A-Za-z0-9._-]*",
+    sample=SAFE_SAMPLE_ID.pattern.strip("^$"),
     split=r"train|val|test",
     chunk=r"[0-9]{5}",
 

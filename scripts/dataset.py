@@ -1,13 +1,14 @@
-"""Snakemake adapter: summarise the labels per class and per image (streetseg.dataset)."""
+"""Snakemake adapter: summarise the labels per class and per image (streetseg.data.statistics)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to, say
+
+from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
-from streetseg.dataset import write_dataset_summary
-from streetseg.problems import read_problems
-from streetseg.splits import read_split
+from streetseg.common.problems import read_problems
+from streetseg.data.splits import read_split
+from streetseg.data.statistics import write_dataset_summary
 
 split_of = {
     sample: split

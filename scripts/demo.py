@@ -1,11 +1,12 @@
-"""Snakemake adapter: generate the synthetic demo scenes (streetseg.demo)."""
+"""Snakemake adapter: generate the synthetic demo scenes (streetseg.demo.scenes)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.demo import write_demo
+from streetseg.demo.scenes import write_demo
 
 write_demo(
     snakemake.params.directory,

@@ -1,12 +1,13 @@
-"""Snakemake adapter: score the test predictions (streetseg.evaluate)."""
+"""Snakemake adapter: score the test predictions (streetseg.evaluation.evaluate)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.evaluate import write_evaluation
-from streetseg.problems import bad_samples, read_problems
+from streetseg.common.problems import bad_samples, read_problems
+from streetseg.evaluation.evaluate import write_evaluation
 
 # Test samples with problems (on_bad_sample: skip) are predicted but not scored.
 skipped = bad_samples(read_problems(snakemake.input.problems))

@@ -1,11 +1,12 @@
-"""Snakemake adapter: export the trained model and write its model card (streetseg.export)."""
+"""Snakemake adapter: export the trained model and write its model card (streetseg.inference.export)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.export import export_model, write_model_card
+from streetseg.inference.export import export_model, write_model_card
 
 tflite = snakemake.output.tflite[0] if snakemake.output.tflite else None
 export_model(snakemake.input.model, snakemake.output.saved_model, snakemake.params.classes, tflite)

@@ -1,11 +1,12 @@
-"""Snakemake adapter: segment one chunk of new photos (streetseg.infer)."""
+"""Snakemake adapter: segment one chunk of new photos (streetseg.inference.infer)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.infer import segment_images
+from streetseg.inference.infer import segment_images
 
 segment_images(
     snakemake.input.model,

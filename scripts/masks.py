@@ -1,13 +1,14 @@
-"""Snakemake adapter: rasterise one chunk of annotation files into masks (streetseg.masks)."""
+"""Snakemake adapter: rasterise one chunk of annotation files into masks (streetseg.labels.masks)."""
 
 import os
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to, say
+
+from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
-from streetseg.masks import make_masks
+from streetseg.labels.masks import make_masks
 
 make_masks(
     # The sample ids are the mask file names (a params list would be copied into Snakemake's

@@ -1,21 +1,24 @@
-"""Snakemake adapter: draw the training curves and the result charts (streetseg.plots)."""
+"""Snakemake adapter: draw the training curves and the result charts (streetseg.report.plots)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.charts import (
+from streetseg.report.charts import (
     plot_class_shares,
     plot_confusion,
     plot_per_class_iou,
     plot_per_image_scores,
 )
-from streetseg.plots import plot_training_curves, write_tables_html
+from streetseg.report.plots import plot_training_curves, write_tables_html
 
 classes = snakemake.params.classes
 plot_training_curves(snakemake.input.history, snakemake.output.curves)
-plot_per_class_iou(snakemake.input.per_class, snakemake.input.summary, classes, snakemake.output.per_class)
+plot_per_class_iou(
+    snakemake.input.per_class, snakemake.input.summary, classes, snakemake.output.per_class
+)
 plot_confusion(snakemake.input.confusion, classes, snakemake.output.confusion)
 plot_class_shares(snakemake.input.dataset, classes, snakemake.output.class_shares)
 plot_per_image_scores(snakemake.input.per_image, snakemake.output.per_image)
@@ -29,4 +32,6 @@ write_tables_html(
     snakemake.output.metrics_tables,
     "Test metrics",
 )
-write_tables_html({"Class shares per split": snakemake.input.dataset}, snakemake.output.dataset_table, "Dataset")
+write_tables_html(
+    {"Class shares per split": snakemake.input.dataset}, snakemake.output.dataset_table, "Dataset"
+)

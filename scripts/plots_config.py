@@ -1,10 +1,11 @@
-"""Snakemake adapter: record the configuration the run used (streetseg.plots)."""
+"""Snakemake adapter: record the configuration the run used (streetseg.report.plots)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.plots import write_config
+from streetseg.report.plots import write_config
 
 write_config(dict(snakemake.params.config), snakemake.output.config)

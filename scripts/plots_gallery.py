@@ -1,11 +1,12 @@
-"""Snakemake adapter: lay out the prediction panels for the report (streetseg.plots)."""
+"""Snakemake adapter: lay out the prediction panels for the report (streetseg.report.plots)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.plots import build_gallery
+from streetseg.report.plots import build_gallery
 
 build_gallery(
     list(snakemake.input.panels),

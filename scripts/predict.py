@@ -1,18 +1,21 @@
 """Snakemake adapter: predict masks, panels and overlays for one chunk of the test split
-(streetseg.predict)."""
+(streetseg.inference.predict)."""
 
 import os
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.predict import predict_samples
-from streetseg.problems import describe, read_problems
+from streetseg.common.problems import describe, read_problems
+from streetseg.inference.predict import predict_samples
 
 # Samples with problems (on_bad_sample: skip): their unreadable photos do not fail the job.
-known_bad = {problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)}
+known_bad = {
+    problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)
+}
 
 predict_samples(
     snakemake.input.model,

@@ -1,12 +1,13 @@
 """Snakemake adapter: gather every problem of the listing and the mask jobs in one table
-(streetseg.problems)."""
+(streetseg.common.problems)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to, say
+
+from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
-from streetseg.problems import collect_problems
+from streetseg.common.problems import collect_problems
 
 collect_problems(
     snakemake.params.listing,

@@ -1,12 +1,13 @@
-"""Snakemake adapter: write the train/val/test split lists (streetseg.splits)."""
+"""Snakemake adapter: write the train/val/test split lists (streetseg.data.splits)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.problems import bad_samples, check_problems, read_problems
-from streetseg.splits import assign_splits, spanning_groups, write_splits
+from streetseg.common.problems import bad_samples, check_problems, read_problems
+from streetseg.data.splits import assign_splits, spanning_groups, write_splits
 
 problems = read_problems(snakemake.input.problems)
 check_problems(problems, snakemake.params.on_bad_sample)

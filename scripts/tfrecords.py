@@ -1,14 +1,15 @@
-"""Snakemake adapter: pack one split into TFRecord shards (streetseg.tfrecords)."""
+"""Snakemake adapter: pack one split into TFRecord shards (streetseg.data.shards)."""
 
 import os
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.splits import read_split
-from streetseg.tfrecords import write_shards
+from streetseg.data.shards import write_shards
+from streetseg.data.splits import read_split
 
 # The split list holds the samples that passed the dataset check (on_bad_sample: skip leaves
 # the bad ones out); the images and masks are those of the whole split, named by sample.

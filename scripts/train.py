@@ -1,11 +1,12 @@
-"""Snakemake adapter: train the U-Net (streetseg.train)."""
+"""Snakemake adapter: train the U-Net (streetseg.model.training)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
-from streetseg.io import log_to
+
+from streetseg.common.console import log_to
 
 log_to(snakemake.log[0])
 
-from streetseg.train import train_model
+from streetseg.model.training import train_model
 
 options = snakemake.params.train
 train_model(

@@ -43,7 +43,7 @@ def make_sample(tmp_path):
     import numpy as np
     from PIL import Image
 
-    from streetseg.annotations import write_voc_xml
+    from streetseg.labels.annotations import write_voc_xml
 
     def make(name: str = "scene", width: int = 12, height: int = 8, objects=None, seed: int = 0):
         rng = np.random.default_rng(seed)
@@ -65,8 +65,8 @@ def make_sample(tmp_path):
 @pytest.fixture
 def shards(make_sample, tmp_path, classes):
     """Train and val shards of small generated scenes."""
-    from streetseg.masks import make_mask
-    from streetseg.tfrecords import shard_names, write_shards
+    from streetseg.data.shards import shard_names, write_shards
+    from streetseg.labels.masks import make_mask
 
     samples = {}
     for index in range(24):

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
-from streetseg.annotations import write_voc_xml
+from streetseg.labels.annotations import write_voc_xml
 
 
 def _fmt(value: float) -> str:
@@ -59,8 +59,15 @@ def write_labelme_json(path, image_name, width, height, objects):
          "group_id": None, "shape_type": "polygon", "flags": {}}
         for name, vertices in objects
     ]  # fmt: skip
-    data = {"version": "5.4.1", "flags": {}, "shapes": shapes, "imagePath": image_name,
-            "imageData": None, "imageHeight": height, "imageWidth": width}  # fmt: skip
+    data = {
+        "version": "5.4.1",
+        "flags": {},
+        "shapes": shapes,
+        "imagePath": image_name,
+        "imageData": None,
+        "imageHeight": height,
+        "imageWidth": width,
+    }
     Path(path).write_text(json.dumps(data, indent=2))
 
 
@@ -70,7 +77,9 @@ def write_coco_json(path, images, class_names):
     category_of = {name.strip().lower(): 100 + i for i, name in enumerate(class_names)}
     data = {"images": [], "annotations": [], "categories": categories}
     for image_id, (image_name, width, height, objects) in enumerate(images, start=1):
-        data["images"].append({"id": image_id, "file_name": image_name, "width": width, "height": height})
+        data["images"].append(
+            {"id": image_id, "file_name": image_name, "width": width, "height": height}
+        )
         for name, vertices in objects:
             flat = [round(float(v), 2) for v in np.asarray(vertices).ravel()]
             data["annotations"].append(
@@ -93,7 +102,10 @@ def write_png16(path, pixels: np.ndarray) -> None:
 
     header = struct.pack(">IIBBBBB", width, height, 16, colour_type, 0, 0, 0)
     Path(path).write_bytes(
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
     )
 
 

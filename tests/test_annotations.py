@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from streetseg.annotations import AnnotationError, parse_voc_xml, write_voc_xml
+from streetseg.labels.annotations import AnnotationError, parse_voc_xml, write_voc_xml
 
 HEADER = "<annotation><filename>a.jpg</filename><size><width>10</width><height>8</height><depth>3</depth></size>"
 
@@ -52,11 +52,30 @@ def test_round_trip_through_writer(tmp_path):
     "body, message",
     [
         ("<annotation><object/></annotation>", "missing <size>"),
-        (HEADER + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2></polygon></object></annotation>", "object 1 ('road'): polygon has 2 points"),
-        (HEADER + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3></polygon></object></annotation>", "do not pair up"),
-        (HEADER + "<object><name>road</name><polygon><x1>a</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>", "x1 is not a number"),
-        (HEADER + "<object><name>road</name><polygon><x1>nan</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>", "x1 is not finite"),
-        (HEADER + "<object><name>road</name></object></annotation>", "neither <polygon> nor <bndbox>"),
+        (
+            HEADER
+            + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2></polygon></object></annotation>",
+            "object 1 ('road'): polygon has 2 points",
+        ),
+        (
+            HEADER
+            + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3></polygon></object></annotation>",
+            "do not pair up",
+        ),
+        (
+            HEADER
+            + "<object><name>road</name><polygon><x1>a</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>",
+            "x1 is not a number",
+        ),
+        (
+            HEADER
+            + "<object><name>road</name><polygon><x1>nan</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>",
+            "x1 is not finite",
+        ),
+        (
+            HEADER + "<object><name>road</name></object></annotation>",
+            "neither <polygon> nor <bndbox>",
+        ),
         (HEADER + "<object><polygon/></object></annotation>", "object 1: missing <name>"),
         (HEADER + "<object><name>road", "malformed XML"),
     ],
@@ -80,7 +99,8 @@ def test_external_entities_are_never_read(write_xml):
 
 def test_billion_laughs_is_refused(write_xml):
     entities = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
     )
     path = write_xml(
         f'<?xml version="1.0"?><!DOCTYPE a [{entities}]><annotation><filename>&lol9;</filename></annotation>'

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from streetseg.charts import (
+from streetseg.inference.overlays import make_overlay
+from streetseg.labels.classes import IGNORE_LABEL, ClassTable
+from streetseg.report.charts import (
     iou_order,
     normalise_rows,
     plot_class_shares,
@@ -15,8 +17,6 @@ from streetseg.charts import (
     plot_per_class_iou,
     plot_per_image_scores,
 )
-from streetseg.classes import IGNORE_LABEL, ClassTable
-from streetseg.panels import make_overlay
 
 CLASSES = [
     {"id": 0, "name": "background", "color": [0, 0, 0]},

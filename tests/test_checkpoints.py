@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-
 REPO = Path(__file__).resolve().parents[1]
 EPOCHS = 12
 
 TRAIN = """
 import json, sys
 sys.path.insert(0, {repo!r})
-from streetseg.train import train_model
+from streetseg.model.training import train_model
 arguments = json.loads(sys.argv[1])
 train_model(log=lambda message: print(message, flush=True), **arguments)
 """
@@ -36,7 +35,9 @@ def _start(tmp_path, train, val):
     (tmp_path / "model").mkdir(exist_ok=True)
     command = [sys.executable, "-c", TRAIN.format(repo=str(REPO)), json.dumps(arguments)]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
 
 
 def _finished_epochs(state: Path) -> int:
@@ -79,15 +80,19 @@ def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_p
 
 
 def test_state_from_other_settings_is_discarded(tmp_path):
-    from streetseg.checkpoints import TrainingState
+    from streetseg.model.checkpoints import TrainingState
 
     first = TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None)
     (first.backup_dir).mkdir()
     (first.backup_dir / "training_metadata.json").write_text('{"epoch": 4, "batch": 0}')
     _weights(first.backup_dir / "latest.weights.h5", 4.0)
-    assert TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None).completed_epochs() == 4
+    assert (
+        TrainingState(tmp_path / "state", "digest-a", log=lambda *_: None).completed_epochs() == 4
+    )
     messages = []
-    assert TrainingState(tmp_path / "state", "digest-b", log=messages.append).completed_epochs() == 0
+    assert (
+        TrainingState(tmp_path / "state", "digest-b", log=messages.append).completed_epochs() == 0
+    )
     assert "discarding" in messages[0]
 
 
@@ -97,7 +102,7 @@ def test_a_signal_during_the_epoch_saves_waits_for_them(tmp_path):
     import numpy as np
     import pytest
 
-    from streetseg.checkpoints import TrainingInterrupted, TrainingState, stop_on_sigterm
+    from streetseg.model.checkpoints import TrainingInterrupted, TrainingState, stop_on_sigterm
 
     class SignalAtSecondEpochEnd(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -127,7 +132,7 @@ def _weights(path: Path, value: float) -> None:
 
 def test_an_unreadable_backup_falls_back_to_the_previous_one(tmp_path):
     """What a SIGKILL in the middle of Keras' backup writes leaves behind is repaired on resume."""
-    from streetseg.checkpoints import TrainingState
+    from streetseg.model.checkpoints import TrainingState
 
     state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
     backup = state.backup_dir
@@ -140,7 +145,9 @@ def test_an_unreadable_backup_falls_back_to_the_previous_one(tmp_path):
     messages = []
     resumed = TrainingState(tmp_path / "state", "digest", log=messages.append)
     assert resumed.completed_epochs() == 4
-    assert (backup / "latest.weights.h5").read_bytes() == (backup / "latest.weights.h5.bkp").read_bytes()
+    assert (backup / "latest.weights.h5").read_bytes() == (
+        backup / "latest.weights.h5.bkp"
+    ).read_bytes()
     assert "previous backup" in messages[0]
 
     # Killed while writing the weights: a truncated weights file, the previous pair intact.
@@ -162,7 +169,7 @@ def test_an_unreadable_backup_falls_back_to_the_previous_one(tmp_path):
 def test_a_truncated_best_checkpoint_and_history_row_are_repaired(tmp_path):
     import keras
 
-    from streetseg.checkpoints import TrainingState
+    from streetseg.model.checkpoints import TrainingState
 
     state = TrainingState(tmp_path / "state", "digest", log=lambda *_: None)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from streetseg.classes import ClassTable
-from streetseg.dataset import summarize_dataset, write_dataset_summary
-from streetseg.masks import pixel_columns
+from streetseg.data.statistics import summarize_dataset, write_dataset_summary
+from streetseg.labels.classes import ClassTable
+from streetseg.labels.masks import pixel_columns
 
 
 def _row(classes, name, mask, **stats):
@@ -14,8 +14,18 @@ def _row(classes, name, mask, **stats):
     counts = np.bincount(np.array(mask, dtype=np.uint8).ravel(), minlength=256)
     table = ClassTable.from_config(classes)
     pixels = dict(zip(pixel_columns(table), counts[[*table.ids, 255]].tolist()))
-    base = {"sample": name, "width": 2, "height": 2, "format": "labelbox_voc", "coverage": 1.0, "objects": 1,
-            "ignored": 0, "unknown": 0, "skipped": 0, "unknown_names": ""}  # fmt: skip
+    base = {
+        "sample": name,
+        "width": 2,
+        "height": 2,
+        "format": "labelbox_voc",
+        "coverage": 1.0,
+        "objects": 1,
+        "ignored": 0,
+        "unknown": 0,
+        "skipped": 0,
+        "unknown_names": "",
+    }
     return {**base, **stats, **pixels}
 
 
@@ -36,19 +46,33 @@ def test_shares_images_and_warning_on_a_hand_worked_case(tmp_path, classes):
     assert train.loc["ignored (255)", "pixels"] == 1
     test = per_class[per_class["split"] == "test"].set_index("class")
     assert test.loc["sky", "pixel_share"] == 1.0
-    assert list(per_image["sample"]) == ["a", "b", "c"] and list(per_image["split"]) == ["train", "train", "test"]
+    assert list(per_image["sample"]) == ["a", "b", "c"] and list(per_image["split"]) == [
+        "train",
+        "train",
+        "test",
+    ]
     assert per_image.set_index("sample").loc["b", "unknown_names"] == "car"
     assert per_image.set_index("sample").loc["b", "skipped"] == 3  # shapes without area, per image
     assert not any(column.startswith("pixels_") for column in per_image.columns)
     # Every class but road and sky is missing from train.
-    assert len(warnings) == 6 and any("'tree' has no pixels in the train split" in w for w in warnings)
+    assert len(warnings) == 6 and any(
+        "'tree' has no pixels in the train split" in w for w in warnings
+    )
 
 
 def test_warnings_reach_the_console_callback(tmp_path, classes):
-    pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])]).to_csv(tmp_path / "00000.tsv", sep="\t", index=False)
+    pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])]).to_csv(
+        tmp_path / "00000.tsv", sep="\t", index=False
+    )
     said = []
-    write_dataset_summary({"a": "train"}, [tmp_path / "00000.tsv"], classes, tmp_path / "s.tsv", tmp_path / "i.tsv",
-                          warn=said.append)  # fmt: skip
+    write_dataset_summary(
+        {"a": "train"},
+        [tmp_path / "00000.tsv"],
+        classes,
+        tmp_path / "s.tsv",
+        tmp_path / "i.tsv",
+        warn=said.append,
+    )
     assert said[0].startswith("pixel share per class and split:") and "tree" in said[0]
     assert said[1] == "train 1, val 0, test 0 images; 0 skipped with problems"
     assert said[2:] and all(message.startswith("WARNING: class") for message in said[2:])
@@ -62,13 +86,25 @@ def test_a_sample_without_statistics_is_named(classes):
 
 
 def test_skipped_samples_are_counted_with_their_problem(tmp_path, classes):
-    from streetseg.problems import Problem
+    from streetseg.common.problems import Problem
 
-    pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])]).to_csv(tmp_path / "00000.tsv", sep="\t", index=False)
-    problems = [Problem("b", "data/b.xml", "object 2 ('truck')", "unknown class 'truck'"), Problem("", "data/.c.xml", "", "hidden")]
+    pd.DataFrame([_row(classes, "a", [[3, 3], [3, 3]])]).to_csv(
+        tmp_path / "00000.tsv", sep="\t", index=False
+    )
+    problems = [
+        Problem("b", "data/b.xml", "object 2 ('truck')", "unknown class 'truck'"),
+        Problem("", "data/.c.xml", "", "hidden"),
+    ]
     said = []
-    write_dataset_summary({"a": "train"}, [tmp_path / "00000.tsv"], classes, tmp_path / "s.tsv", tmp_path / "i.tsv",
-                          warn=said.append, problems=problems)  # fmt: skip
+    write_dataset_summary(
+        {"a": "train"},
+        [tmp_path / "00000.tsv"],
+        classes,
+        tmp_path / "s.tsv",
+        tmp_path / "i.tsv",
+        warn=said.append,
+        problems=problems,
+    )
     assert said[1] == "train 1, val 0, test 0 images; 1 skipped with problems"
     images = pd.read_csv(tmp_path / "i.tsv", sep="\t", keep_default_na=False).set_index("sample")
     assert images.loc["b", "split"] == "skipped"

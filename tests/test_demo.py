@@ -6,16 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg import demo
-from streetseg.annotations import parse_voc_xml
-from streetseg.demo import (
+from streetseg.demo import scenes as demo
+from streetseg.demo.scenes import (
     DEFAULT_CLASS_NAMES,
     demo_sample_ids,
     generate_scene,
     scene_label_map,
     write_demo,
 )
-from streetseg.rasterize import rasterize
+from streetseg.labels.annotations import parse_voc_xml
+from streetseg.labels.rasterize import rasterize
 
 WIDTH, HEIGHT = 160, 120
 

@@ -19,7 +19,7 @@ sys.path.insert(0, {repo!r})
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
-from streetseg.train import train_model
+from streetseg.model.training import train_model
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 train_model(strategy=strategy, log=lambda message: print(message, flush=True), **json.loads(sys.argv[1]))
 """
@@ -49,7 +49,7 @@ def test_a_multi_task_slurm_job_is_refused_with_the_reason(monkeypatch):
     # Two local workers under MultiWorkerMirroredStrategy were tried: Keras 3's fit() fails
     # there ("Attempt to convert a value (PerReplica...)", keras-team/keras#20585), so a
     # multi-task job stops at once with a message instead of failing inside training.
-    from streetseg.train import distribution_strategy
+    from streetseg.model.training import distribution_strategy
 
     monkeypatch.setenv("SLURM_NTASKS", "2")
     with pytest.raises(RuntimeError, match="2 SLURM tasks.*keras-team/keras#20585.*one node"):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg.annotations import detect_format
-from streetseg.masks import make_mask, read_mask
+from streetseg.labels.annotations import detect_format
+from streetseg.labels.masks import make_mask, read_mask
 
 
 @pytest.fixture
@@ -73,7 +73,9 @@ def test_labelme_json_rectangle_circle_and_arealess_shapes(image, tmp_path, clas
         {"label": "sky", "shape_type": "line", "points": [[0, 0], [6, 0]]},
         {"label": "tree", "shape_type": "circle", "points": [[1, 1], [1, 2]]},
     ]
-    path.write_text(json.dumps({"shapes": shapes, "imageHeight": 4, "imageWidth": 6, "imagePath": "photo.png"}))
+    path.write_text(
+        json.dumps({"shapes": shapes, "imageHeight": 4, "imageWidth": 6, "imagePath": "photo.png"})
+    )
     assert detect_format(path) == "labelme_json"
     mask = _mask(path, image, classes, tmp_path)
     # The circle of radius 1 at (1, 1) covers the four pixels whose centres are 0.71 away.
@@ -90,11 +92,26 @@ def test_coco_parts_rle_and_bbox(image, tmp_path, classes):
     compressed["counts"] = compressed["counts"].decode()
     data = {
         "images": [{"id": 7, "file_name": "dir/photo.png", "width": 6, "height": 4}],
-        "categories": [{"id": 1, "name": "sky"}, {"id": 2, "name": "road"}, {"id": 3, "name": "tree"}],
+        "categories": [
+            {"id": 1, "name": "sky"},
+            {"id": 2, "name": "road"},
+            {"id": 3, "name": "tree"},
+        ],
         "annotations": [
-            {"id": 1, "image_id": 7, "category_id": 1, "segmentation": [[0, 0, 1, 0, 1, 1, 0, 1], [5, 0, 6, 0, 6, 1, 5, 1]]},
+            {
+                "id": 1,
+                "image_id": 7,
+                "category_id": 1,
+                "segmentation": [[0, 0, 1, 0, 1, 1, 0, 1], [5, 0, 6, 0, 6, 1, 5, 1]],
+            },
             # Uncompressed RLE is column-major: 8 zeros (columns 0-1), then 1 one at (0, 2).
-            {"id": 2, "image_id": 7, "category_id": 2, "iscrowd": 1, "segmentation": {"size": [4, 6], "counts": [8, 1, 15]}},
+            {
+                "id": 2,
+                "image_id": 7,
+                "category_id": 2,
+                "iscrowd": 1,
+                "segmentation": {"size": [4, 6], "counts": [8, 1, 15]},
+            },
             {"id": 3, "image_id": 7, "category_id": 3, "segmentation": compressed},
             {"id": 4, "image_id": 7, "category_id": 2, "bbox": [0, 2, 2, 1]},
             {"id": 5, "image_id": 8, "category_id": 2, "bbox": [0, 0, 6, 4]},
@@ -113,11 +130,15 @@ def test_index_png_16_bit_and_palette(image, tmp_path, classes):
     values = np.array([[0, 1, 2, 3, 4, 5]] * 4, dtype=np.uint16)
     write_png16(tmp_path / "labels16.png", values)
     assert detect_format(tmp_path / "labels16.png") == "index_png"
-    np.testing.assert_array_equal(_mask(tmp_path / "labels16.png", image, classes, tmp_path), values)
+    np.testing.assert_array_equal(
+        _mask(tmp_path / "labels16.png", image, classes, tmp_path), values
+    )
     palette = Image.fromarray(values.astype(np.uint8)[::-1].copy(), mode="P")
     palette.putpalette([255, 0, 0] * 256)
     palette.save(tmp_path / "pal.png")
-    np.testing.assert_array_equal(_mask(tmp_path / "pal.png", image, classes, tmp_path), values[::-1])
+    np.testing.assert_array_equal(
+        _mask(tmp_path / "pal.png", image, classes, tmp_path), values[::-1]
+    )
 
 
 def test_index_map_with_void_and_unknown_values_under_ignore(image, tmp_path, classes):
@@ -138,22 +159,30 @@ def test_rgba_colour_mask_treats_transparent_pixels_as_unlabelled(image, tmp_pat
 
 
 def test_rescale_policy_scales_polygons_to_the_image(image, tmp_path, classes):
-    from streetseg.annotations import write_voc_xml
+    from streetseg.labels.annotations import write_voc_xml
 
-    write_voc_xml(tmp_path / "half.xml", "photo.png", 3, 2, [("road", np.array([[0, 1], [3, 1], [3, 2], [0, 2]]))])
+    write_voc_xml(
+        tmp_path / "half.xml",
+        "photo.png",
+        3,
+        2,
+        [("road", np.array([[0, 1], [3, 1], [3, 2], [0, 2]]))],
+    )
     mask = _mask(tmp_path / "half.xml", image, classes, tmp_path, size_mismatch="rescale")
     np.testing.assert_array_equal(mask, np.array([[0] * 6, [0] * 6, [3] * 6, [3] * 6]))
 
 
 def test_exif_rotated_photo_gets_a_mask_of_the_rotated_size(tmp_path, classes):
-    from streetseg.annotations import write_voc_xml
+    from streetseg.labels.annotations import write_voc_xml
 
     # Stored 6 wide and 4 high with orientation 6 (rotate 90 degrees clockwise): the annotator
     # saw a 4x6 image, so the annotation and the mask are 4 wide and 6 high.
     exif = Image.Exif()
     exif[0x0112] = 6
     Image.new("RGB", (6, 4), (10, 20, 30)).save(tmp_path / "rot.jpg", exif=exif.tobytes())
-    write_voc_xml(tmp_path / "rot.xml", "rot.jpg", 4, 6, [("sky", np.array([[0, 0], [4, 0], [4, 1], [0, 1]]))])
+    write_voc_xml(
+        tmp_path / "rot.xml", "rot.jpg", 4, 6, [("sky", np.array([[0, 0], [4, 0], [4, 1], [0, 1]]))]
+    )
     mask = make_mask(tmp_path / "rot.xml", tmp_path / "rot.jpg", tmp_path / "m.png", classes)
     assert mask.shape == (6, 4) and (mask[0] == 6).all() and (mask[1:] == 0).all()
     assert read_mask(tmp_path / "m.png").shape == (6, 4)

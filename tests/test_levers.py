@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from streetseg.losses import SegmentationLoss
+from streetseg.model.losses import SegmentationLoss
 
 # Two labelled pixels (class 0 at p=0.8, class 1 at p=0.6) and one ignored pixel.
 TRUTH = np.array([[[0, 1, 255]]])
@@ -55,7 +55,7 @@ def test_loss_survives_a_model_save_and_load(tmp_path):
 
 
 def test_augmentation_moves_image_and_mask_together():
-    from streetseg.inputs import augment_pair
+    from streetseg.data.pipeline import augment_pair
 
     # An asymmetric pattern of 8x8 blocks whose grey level encodes the class id, so every
     # crop, zoom and flip must keep image value == 20 * mask away from block borders.
@@ -109,7 +109,7 @@ def _fit(callbacks, val_miou=None, epochs=10):
 
 
 def test_early_stopping_stops_after_patience_epochs_without_a_better_val_miou():
-    from streetseg.callbacks import early_stopping
+    from streetseg.model.callbacks import early_stopping
 
     scores = [0.1, 0.3, 0.5, 0.49, 0.5, 0.45, 0.6, 0.7, 0.8, 0.9]
     assert _fit([early_stopping(patience=3)], scores) == 6
@@ -117,7 +117,7 @@ def test_early_stopping_stops_after_patience_epochs_without_a_better_val_miou():
 
 
 def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
-    from streetseg import callbacks
+    from streetseg.model import callbacks
 
     clock = iter(range(0, 1000, 60))  # every call advances one minute
     monkeypatch.setattr(callbacks.time, "perf_counter", lambda: float(next(clock)))
@@ -128,7 +128,7 @@ def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
 
 
 def test_encoder_unet_builds_and_loads_a_local_weights_file(tmp_path):
-    from streetseg.encoders import build_backbone, build_encoder_unet
+    from streetseg.model.encoders import build_backbone, build_encoder_unet
 
     keras.utils.set_random_seed(1)
     backbone = build_backbone("mobilenet_v2", (64, 96), None)
@@ -151,8 +151,8 @@ def test_encoder_unet_builds_and_loads_a_local_weights_file(tmp_path):
 
 
 def test_encoder_weights_errors_name_the_file(tmp_path):
-    from streetseg.encoders import build_backbone
-    from streetseg.model import build_model
+    from streetseg.model.encoders import build_backbone
+    from streetseg.model.unet import build_model
 
     with pytest.raises(FileNotFoundError, match="missing.weights.h5"):
         build_backbone("mobilenet_v2", (64, 64), str(tmp_path / "missing.weights.h5"))

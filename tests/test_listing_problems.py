@@ -8,9 +8,19 @@ import json
 
 import pytest
 
-from streetseg.problems import Problem, format_problems, from_message
-from streetseg.samples import directory_samples, folder_samples, list_samples
-from tests.bad_inputs import SQUARE, coco, coco_annotation, cvat, cvat_polygon, image_bytes, voc, voc_polygon, write
+from streetseg.common.problems import Problem, format_problems, from_message
+from streetseg.data.samples import directory_samples, folder_samples, list_samples
+from tests.bad_inputs import (
+    SQUARE,
+    coco,
+    coco_annotation,
+    cvat,
+    cvat_polygon,
+    image_bytes,
+    voc,
+    voc_polygon,
+    write,
+)
 
 ESCAPE = "../../../../etc/passwd"
 
@@ -37,7 +47,9 @@ def _reasons(problems):
     pytest.param("export.json", coco(coco_annotation([list(SQUARE)])).replace('"a.png"', json.dumps(ESCAPE)),
                  id="coco-file_name"),
 ])  # fmt: skip
-def test_an_image_reference_out_of_the_data_folder_is_refused_and_never_opened(tmp_path, export, content):
+def test_an_image_reference_out_of_the_data_folder_is_refused_and_never_opened(
+    tmp_path, export, content
+):
     data = _folder(tmp_path)
     write(data / "a.png", image_bytes())
     write(data / export, content)
@@ -58,7 +70,10 @@ def test_a_symbolic_link_out_of_the_folder_is_refused_unless_allowed(tmp_path):
     problems = []
     assert list(directory_samples(str(data), problems).index) == ["good"]
     assert _reasons(problems) == {
-        ("linked", str(data / "linked.png")): f"the image is a symbolic link that leads outside the data folder "
+        (
+            "linked",
+            str(data / "linked.png"),
+        ): f"the image is a symbolic link that leads outside the data folder "
         f"{data} (set data.follow_symlinks: true to allow that)"
     }
     assert list(directory_samples(str(data), [], follow_symlinks=True).index) == ["good", "linked"]
@@ -77,8 +92,13 @@ def test_every_bad_file_is_listed_in_one_pass_with_its_true_reason(tmp_path):
     table = directory_samples(str(data), problems)
     assert list(table.index) == ["good"]
     reasons = _reasons(problems)
-    hidden = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
-    assert reasons[("", str(data / ".good.xml"))] == hidden and reasons[("", str(data / "._good.xml"))] == hidden
+    hidden = (
+        "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
+    )
+    assert (
+        reasons[("", str(data / ".good.xml"))] == hidden
+        and reasons[("", str(data / "._good.xml"))] == hidden
+    )
     assert reasons[("lonely", str(data / "lonely.xml"))] == "no image with the same name beside it"
     assert reasons[("broken", str(data / "broken.xml"))].startswith("malformed XML")
     assert "'bad id' is not a safe name" in reasons[("", str(data / "bad id.xml"))]
@@ -95,7 +115,9 @@ def test_folder_pairs_list_every_image_without_a_label(tmp_path):
     table = folder_samples([{"images": str(images), "annotations": str(labels)}], problems)
     assert list(table.index) == ["b"]
     assert sorted((p.sample, p.problem) for p in problems) == [
-        ("a", f"no annotation named a.* in {labels}"), ("c", f"no annotation named c.* in {labels}")]
+        ("a", f"no annotation named a.* in {labels}"),
+        ("c", f"no annotation named c.* in {labels}"),
+    ]
 
 
 def test_list_samples_gives_the_table_and_the_problems_of_a_config(tmp_path):
@@ -106,16 +128,24 @@ def test_list_samples_gives_the_table_and_the_problems_of_a_config(tmp_path):
 
 
 def test_a_message_splits_into_file_object_and_reason():
-    assert from_message("a/b.xml: object 3 ('car'): polygon has 2 points", "a/b.xml", "b") == Problem(
-        "b", "a/b.xml", "object 3 ('car')", "polygon has 2 points")
+    assert from_message(
+        "a/b.xml: object 3 ('car'): polygon has 2 points", "a/b.xml", "b"
+    ) == Problem("b", "a/b.xml", "object 3 ('car')", "polygon has 2 points")
     assert from_message("a/b.xml: malformed XML: line 1: oops", "a/b.xml") == Problem(
-        "", "a/b.xml", "", "malformed XML: line 1: oops")
+        "", "a/b.xml", "", "malformed XML: line 1: oops"
+    )
 
 
 def test_the_console_table_shows_twenty_rows_and_a_count():
-    problems = [Problem(f"s{i:02d}", f"data/s{i:02d}.xml", "object 1 ('car')", "unknown class 'car'") for i in range(25)]
+    problems = [
+        Problem(f"s{i:02d}", f"data/s{i:02d}.xml", "object 1 ('car')", "unknown class 'car'")
+        for i in range(25)
+    ]
     lines = format_problems(problems, "results/dataset/problems.tsv").splitlines()
-    assert lines[0] == "25 problems in the data (the first 20 below; all in results/dataset/problems.tsv):"
+    assert (
+        lines[0]
+        == "25 problems in the data (the first 20 below; all in results/dataset/problems.tsv):"
+    )
     assert lines[1].split() == ["file", "object", "problem"]
     assert lines[2].split()[0] == "data/s00.xml" and len(lines) == 2 + 20 + 1
     assert lines[-1] == "  ... and 5 more"

@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from streetseg.annotations import AnnotationError
-from streetseg.images import ImageError
-from streetseg.masks import make_mask, make_masks, read_mask
-from streetseg.problems import read_problems
+from streetseg.common.images import ImageError
+from streetseg.common.problems import read_problems
+from streetseg.labels.annotations import AnnotationError
+from streetseg.labels.masks import make_mask, make_masks, read_mask
 
 
 def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_path, classes):
@@ -32,8 +32,15 @@ def test_same_inputs_give_byte_identical_masks(make_sample, tmp_path, classes):
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
 
 
-def test_unknown_class_names_the_file_the_object_and_the_known_names(make_sample, tmp_path, classes):
-    image, xml = make_sample(objects=[("sky", np.array([[0, 0], [4, 0], [4, 4]])), ("lamppost", np.array([[0, 0], [4, 0], [4, 4]]))])
+def test_unknown_class_names_the_file_the_object_and_the_known_names(
+    make_sample, tmp_path, classes
+):
+    image, xml = make_sample(
+        objects=[
+            ("sky", np.array([[0, 0], [4, 0], [4, 4]])),
+            ("lamppost", np.array([[0, 0], [4, 0], [4, 4]])),
+        ]
+    )
     out = tmp_path / "mask.png"
     with pytest.raises(AnnotationError) as error:
         make_mask(xml, image, out, classes)
@@ -46,7 +53,13 @@ def test_unknown_class_names_the_file_the_object_and_the_known_names(make_sample
 def test_unknown_policy_ignore_skips_and_aliases_map(make_sample, tmp_path, classes):
     square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
     image, xml = make_sample(objects=[("vegetation", square), ("lamppost", square)])
-    mask = make_mask(xml, image, tmp_path / "m.png", classes, labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"})
+    mask = make_mask(
+        xml,
+        image,
+        tmp_path / "m.png",
+        classes,
+        labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"},
+    )
     assert np.all(mask == 2)
 
 
@@ -80,13 +93,22 @@ def test_a_chunk_writes_every_mask_and_one_stats_row_per_sample(make_sample, tmp
     pairs = [make_sample(name=name, width=4, height=4) for name in names]
     masks = [tmp_path / "out" / f"{name}.png" for name in names]
     said = []
-    stats, problems = make_masks(names, [x for _, x in pairs], [i for i, _ in pairs], masks,
-                                 tmp_path / "out" / "stats.tsv", classes, log=said.append)  # fmt: skip
+    stats, problems = make_masks(
+        names,
+        [x for _, x in pairs],
+        [i for i, _ in pairs],
+        masks,
+        tmp_path / "out" / "stats.tsv",
+        classes,
+        log=said.append,
+    )
     assert problems == []
     for (image, xml), out in zip(pairs, masks):  # the same bytes as make_mask gives one by one
         make_mask(xml, image, tmp_path / "single.png", classes)
         assert out.read_bytes() == (tmp_path / "single.png").read_bytes()
-    table = pd.read_csv(tmp_path / "out" / "stats.tsv", sep="\t", keep_default_na=False).set_index("sample")
+    table = pd.read_csv(tmp_path / "out" / "stats.tsv", sep="\t", keep_default_na=False).set_index(
+        "sample"
+    )
     assert list(table.index) == names and table.equals(stats.set_index("sample"))
     # The 4x4 scene of the first test: 8 sky, 4 road and 4 background pixels.
     row = table.loc["b"]
@@ -101,12 +123,24 @@ def test_a_bad_sample_fails_only_itself_and_every_good_mask_is_kept(make_sample,
     pairs[2][0].unlink()
     masks = [tmp_path / "out" / f"{name}.png" for name in ("a", "b", "c")]
     said = []
-    stats, problems = make_masks(["a", "b", "c"], [x for _, x in pairs], [i for i, _ in pairs], masks,
-                                 tmp_path / "out" / "s.tsv", classes, log=said.append,
-                                 problems_path=tmp_path / "out" / "problems.tsv")  # fmt: skip
+    stats, problems = make_masks(
+        ["a", "b", "c"],
+        [x for _, x in pairs],
+        [i for i, _ in pairs],
+        masks,
+        tmp_path / "out" / "s.tsv",
+        classes,
+        log=said.append,
+        problems_path=tmp_path / "out" / "problems.tsv",
+    )
     assert list(stats["sample"]) == ["b"]
-    assert [(p.sample, p.file) for p in problems] == [("a", str(pairs[0][1])), ("c", str(pairs[2][0]))]
-    assert problems[0].problem.startswith("malformed XML") and problems[1].problem == "image not found"
+    assert [(p.sample, p.file) for p in problems] == [
+        ("a", str(pairs[0][1])),
+        ("c", str(pairs[2][0])),
+    ]
+    assert (
+        problems[0].problem.startswith("malformed XML") and problems[1].problem == "image not found"
+    )
     assert read_problems(tmp_path / "out" / "problems.tsv") == problems
     # The good mask is written; a bad sample's mask ignores every pixel (1x1 without an image).
     make_mask(pairs[1][1], pairs[1][0], tmp_path / "single.png", classes)

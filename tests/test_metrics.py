@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 
-from streetseg.metrics import confusion_matrix, per_class_scores, summary_scores
+from streetseg.evaluation.metrics import confusion_matrix, per_class_scores, summary_scores
 
 
 def test_confusion_matrix_counts_and_skips_the_ignore_label():

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from streetseg.model import build_unet
-from streetseg.train import mean_iou_metric
+from streetseg.model.training import mean_iou_metric
+from streetseg.model.unet import build_unet
 
 
 def test_unet_outputs_per_pixel_probabilities_of_every_class():
@@ -32,7 +32,7 @@ def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ign
 
 
 def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
-    from streetseg.train import learning_rate_schedule
+    from streetseg.model.training import learning_rate_schedule
 
     schedule = learning_rate_schedule(0.01, "cosine", total_steps=110, warmup_steps=10)
     assert float(schedule(0)) == pytest.approx(0.0)
@@ -44,7 +44,7 @@ def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
 
 
 def test_class_weights_on_a_hand_worked_case():
-    from streetseg.train import class_weights
+    from streetseg.model.training import class_weights
 
     # Frequencies 0.5, 0.25, 0.25, 0: median of the present ones is 0.25, so raw weights are
     # 0.5, 1, 1 (absent class 0); the mean pixel weight 0.5*0.5 + 0.25 + 0.25 = 0.75 -> /0.75.

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from streetseg.images import ImageError
-from streetseg.masks import make_mask, read_mask
+from streetseg.common.images import ImageError
+from streetseg.labels.masks import make_mask, read_mask
 
 
 def _samples(make_sample, tmp_path, classes, count):
@@ -19,19 +19,29 @@ def _samples(make_sample, tmp_path, classes, count):
     return samples, images, truths
 
 
-def test_batched_masks_match_the_models_argmax_with_a_short_last_batch(make_sample, tmp_path, classes):
+def test_batched_masks_match_the_models_argmax_with_a_short_last_batch(
+    make_sample, tmp_path, classes
+):
     import keras
     from PIL import Image
 
-    from streetseg.model import build_unet
-    from streetseg.predict import predict_samples
+    from streetseg.inference.predict import predict_samples
+    from streetseg.model.unet import build_unet
 
     samples, images, truths = _samples(make_sample, tmp_path, classes, 10)
     model_path = tmp_path / "model.keras"
     build_unet((32, 32), len(classes), depth=1, base_filters=4).save(model_path)
     # 10 images in batches of 4: the last batch is short.
-    done = predict_samples(str(model_path), samples, images, truths, str(tmp_path / "out"), classes, 4,
-                           log=lambda *_: None)  # fmt: skip
+    done = predict_samples(
+        str(model_path),
+        samples,
+        images,
+        truths,
+        str(tmp_path / "out"),
+        classes,
+        4,
+        log=lambda *_: None,
+    )
     assert done == samples
     model = keras.models.load_model(model_path, compile=False)
     for sample, image in zip(samples, images):
@@ -48,8 +58,8 @@ def test_batched_masks_match_the_models_argmax_with_a_short_last_batch(make_samp
 
 
 def test_an_unreadable_test_photo_stops_prediction_naming_it(make_sample, tmp_path, classes):
-    from streetseg.model import build_unet
-    from streetseg.predict import predict_samples
+    from streetseg.inference.predict import predict_samples
+    from streetseg.model.unet import build_unet
 
     samples, images, truths = _samples(make_sample, tmp_path, classes, 3)
     with open(images[1], "r+b") as handle:
@@ -57,5 +67,13 @@ def test_an_unreadable_test_photo_stops_prediction_naming_it(make_sample, tmp_pa
     model_path = tmp_path / "model.keras"
     build_unet((32, 32), len(classes), depth=1, base_filters=4).save(model_path)
     with pytest.raises(ImageError, match=f"{images[1]}: cannot decode"):
-        predict_samples(str(model_path), samples, images, truths, str(tmp_path / "out"), classes, 4,
-                        log=lambda *_: None)  # fmt: skip
+        predict_samples(
+            str(model_path),
+            samples,
+            images,
+            truths,
+            str(tmp_path / "out"),
+            classes,
+            4,
+            log=lambda *_: None,
+        )

@@ -45,7 +45,9 @@ def test_every_conda_env_pins_the_same_versions_as_requirements():
                 assert version == "3.11", f"{env.name}: python {version}"
                 continue
             assert name in required, f"{env.name}: {name} is not in requirements.txt"
-            assert version == required[name], f"{env.name}: {name}={version}, requirements say {required[name]}"
+            assert version == required[name], (
+                f"{env.name}: {name}={version}, requirements say {required[name]}"
+            )
 
 
 def test_every_rule_names_a_conda_env_that_exists():
@@ -59,7 +61,9 @@ def test_every_config_key_has_a_comment_above_it():
     for number, line in enumerate(lines):
         if re.match(r"^\s*[A-Za-z_]+:", line):
             previous = lines[number - 1].strip() if number else ""
-            assert previous.startswith("#"), f"config.yaml line {number + 1}: {line.strip()!r} has no comment above it"
+            assert previous.startswith("#"), (
+                f"config.yaml line {number + 1}: {line.strip()!r} has no comment above it"
+            )
 
 
 def test_default_config_is_valid_against_the_schema():
@@ -68,5 +72,9 @@ def test_default_config_is_valid_against_the_schema():
 
 
 def test_no_source_file_is_over_about_300_lines():
-    for path in list(REPO.glob("streetseg/**/*.py")) + list(REPO.glob("rules/*.smk")) + list(REPO.glob("scripts/*.py")):
+    for path in (
+        list(REPO.glob("streetseg/**/*.py"))
+        + list(REPO.glob("rules/*.smk"))
+        + list(REPO.glob("scripts/*.py"))
+    ):
         assert len(path.read_text().splitlines()) <= 320, f"{path} is too long"

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from streetseg.rasterize import box_to_polygon, rasterize
+from streetseg.labels.rasterize import box_to_polygon, rasterize
 
 
 def test_box_from_origin_to_two_covers_exactly_four_pixels():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from streetseg.samples import SampleSheetError, directory_samples, sheet_samples
+from streetseg.data.samples import SampleSheetError, directory_samples, sheet_samples
 
 
 def test_directory_pairs_each_xml_with_the_image_beside_it(make_sample, tmp_path):
@@ -10,7 +10,9 @@ def test_directory_pairs_each_xml_with_the_image_beside_it(make_sample, tmp_path
     make_sample("a")
     table = directory_samples(str(tmp_path))
     assert list(table.index) == ["a", "b"]
-    assert table.loc["a", "image"].endswith("a.png") and table.loc["a", "annotation"].endswith("a.xml")
+    assert table.loc["a", "image"].endswith("a.png") and table.loc["a", "annotation"].endswith(
+        "a.xml"
+    )
 
 
 def test_directory_xml_without_image_is_named(make_sample, tmp_path):
@@ -35,7 +37,9 @@ def test_sheet_paths_are_relative_to_the_sheet_and_split_is_kept(tmp_path):
     assert table.loc["x3", "image"] == str(tmp_path / "img" / "x3.jpg")
     assert table.loc["x1", "split"] == "test" and table.loc["x3", "split"] == ""
     # An absolute path is taken as it is; this one does not exist, which is the row's problem.
-    assert [(p.sample, p.file, p.problem) for p in problems] == [("x2", str(sheet), "image /abs/x2.jpg not found")]
+    assert [(p.sample, p.file, p.problem) for p in problems] == [
+        ("x2", str(sheet), "image /abs/x2.jpg not found")
+    ]
 
 
 @pytest.mark.parametrize("bad_id", ["../etc", "a/b", "..", ".hidden", "a b", ""])
@@ -61,9 +65,13 @@ def test_sheet_missing_columns_is_refused(tmp_path):
 
 
 def test_chunks_are_consecutive_runs_of_the_sorted_ids():
-    from streetseg.chunks import chunk_ids
+    from streetseg.common.chunks import chunk_ids
 
-    assert chunk_ids(["c", "a", "e", "b", "d"], 2) == {"00000": ["a", "b"], "00001": ["c", "d"], "00002": ["e"]}
+    assert chunk_ids(["c", "a", "e", "b", "d"], 2) == {
+        "00000": ["a", "b"],
+        "00001": ["c", "d"],
+        "00002": ["e"],
+    }
     assert chunk_ids([], 3) == {}
     with pytest.raises(ValueError, match="chunk_size must be at least 1"):
         chunk_ids(["a"], 0)

@@ -5,8 +5,8 @@ import io
 import pandas as pd
 import pytest
 
-from streetseg.samples import sheet_samples
-from streetseg.splits import (
+from streetseg.data.samples import sheet_samples
+from streetseg.data.splits import (
     SplitGroupError,
     assign_splits,
     group_number,

@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg.masks import make_mask, read_mask
-from streetseg.tfrecords import (
+from streetseg.data.shards import (
     deal_to_shards,
     encode_ids,
     mask_ids_png,
@@ -15,6 +14,7 @@ from streetseg.tfrecords import (
     shard_names,
     write_shards,
 )
+from streetseg.labels.masks import make_mask, read_mask
 
 
 def _samples(make_sample, tmp_path, classes, count=5):
@@ -28,7 +28,10 @@ def _samples(make_sample, tmp_path, classes, count=5):
 
 
 def test_shard_names_follow_the_contract():
-    assert shard_names("train", 2) == ["train-00000-of-00002.tfrecord", "train-00001-of-00002.tfrecord"]
+    assert shard_names("train", 2) == [
+        "train-00000-of-00002.tfrecord",
+        "train-00001-of-00002.tfrecord",
+    ]
 
 
 def test_dealing_is_round_robin_over_sorted_ids():
@@ -45,7 +48,9 @@ def test_round_trip_keeps_image_mask_size_and_id(make_sample, tmp_path, classes)
         image_path, mask_path = samples[record["sample_id"]]
         decoded = np.asarray(Image.open(io.BytesIO(record["image"])))
         np.testing.assert_array_equal(decoded, np.asarray(Image.open(image_path)))
-        np.testing.assert_array_equal(np.asarray(Image.open(io.BytesIO(record["mask"]))), read_mask(mask_path))
+        np.testing.assert_array_equal(
+            np.asarray(Image.open(io.BytesIO(record["mask"]))), read_mask(mask_path)
+        )
         assert (record["height"], record["width"]) == decoded.shape[:2]
         assert record["format"] == "png"
 
@@ -67,7 +72,7 @@ def test_empty_split_gives_empty_but_valid_shards(tmp_path):
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "P", "I;16", "exif"])
 def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
-    from streetseg.annotations import write_voc_xml
+    from streetseg.labels.annotations import write_voc_xml
     from tests.format_writers import write_png16
 
     if mode == "I;16":
@@ -81,7 +86,9 @@ def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
     else:
         image = tmp_path / "img.png"
         Image.new("RGB", (6, 4), (200, 10, 10)).convert(mode).save(image)
-    write_voc_xml(tmp_path / "a.xml", image.name, 6, 4, [("sky", np.array([[0, 0], [6, 0], [6, 4]]))])
+    write_voc_xml(
+        tmp_path / "a.xml", image.name, 6, 4, [("sky", np.array([[0, 0], [6, 0], [6, 4]]))]
+    )
     make_mask(tmp_path / "a.xml", image, tmp_path / "m.png", classes)
     paths = [str(tmp_path / "x-00000-of-00001.tfrecord")]
     write_shards({"s": (str(image), str(tmp_path / "m.png"))}, paths, log=lambda *_: None)
@@ -116,7 +123,7 @@ def test_grey_and_damaged_masks(tmp_path):
 def test_feature_keys_are_serialised_in_sorted_order(make_sample, tmp_path, classes):
     # Protobuf writes map entries in a per-process random order unless told to sort them,
     # which made shards differ between two runs of the same job.
-    from streetseg.tfrecords import FEATURE_KEYS, serialize_sample
+    from streetseg.data.shards import FEATURE_KEYS, serialize_sample
 
     samples = _samples(make_sample, tmp_path, classes, count=1)
     raw = serialize_sample("s0", *samples["s0"])

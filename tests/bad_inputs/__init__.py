@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg.masks import make_mask
+from streetseg.labels.masks import make_mask
 
 KNOWN = "known classes: background, tree, landscaping, road, sidewalk, building, sky, concrete"
 SQUARE = (0, 0, 12, 0, 12, 8, 0, 8)  # flat x, y, ... of a box over the whole 12x8 image
@@ -108,16 +108,23 @@ def labelme_json(*shapes: dict) -> str:
 
 
 def coco_annotation(segmentation, category_id=1, **extra) -> dict:
-    return {"id": 7, "image_id": 1, "category_id": category_id, "segmentation": segmentation,
-            **extra}
+    return {
+        "id": 7,
+        "image_id": 1,
+        "category_id": category_id,
+        "segmentation": segmentation,
+        **extra,
+    }
 
 
 def coco(*annotations: dict, categories=((1, "road"),)) -> str:
-    return json.dumps({
-        "images": [{"id": 1, "file_name": "a.png", "width": 12, "height": 8}],
-        "annotations": list(annotations),
-        "categories": [{"id": i, "name": n} for i, n in categories],
-    })
+    return json.dumps(
+        {
+            "images": [{"id": 1, "file_name": "a.png", "width": 12, "height": 8}],
+            "annotations": list(annotations),
+            "categories": [{"id": i, "name": n} for i, n in categories],
+        }
+    )
 
 
 # --- the check --------------------------------------------------------------------------------

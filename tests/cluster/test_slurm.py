@@ -19,7 +19,9 @@ from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
 pytestmark = pytest.mark.slurm
 
 # "Job 3 has been submitted with SLURM jobid 17 (log: .../slurm_logs/rule_masks/scene_007/17.log)."
-SUBMITTED = re.compile(r"submitted with SLURM jobid (\d+) \(log: (\S*/(?:rule|group)_([A-Za-z0-9_]+)/\S*)\)")
+SUBMITTED = re.compile(
+    r"submitted with SLURM jobid (\d+) \(log: (\S*/(?:rule|group)_([A-Za-z0-9_]+)/\S*)\)"
+)
 FINAL_STATES = {"COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL"}
 
 
@@ -156,7 +158,9 @@ def local_profile(cluster, folder: Path) -> Path:
     2-core CI machine can grant (the profile asks for 8 CPUs per GPU and 32 GB for training).
     """
     profile = yaml.safe_load((REPO / "profiles" / "slurm" / "config.yaml").read_text())
-    profile["default-resources"].update(slurm_partition=cluster.partition, slurm_account=cluster.account)
+    profile["default-resources"].update(
+        slurm_partition=cluster.partition, slurm_account=cluster.account
+    )
     memory = min(2000, cluster.memory_mb // 2)
     for rule in ("train", "predict", "infer_chunk"):
         resources = profile["set-resources"][rule]
@@ -195,7 +199,9 @@ def test_workflow_runs_through_the_slurm_profile(slurm_cluster, tmp_path):
     # evaluate and plots run on the submit host; tfrecords (one per split), train and predict
     # are SLURM jobs (predict_00000 gets set-resources: predict): 8 sbatch calls for 14 jobs.
     masks = ["masks_00000", "masks_00001", "masks_00002"]
-    assert submitted == [*masks, "predict_00000", "tfrecords", "tfrecords", "tfrecords", "train"], output
+    assert submitted == [*masks, "predict_00000", "tfrecords", "tfrecords", "tfrecords", "train"], (
+        output
+    )
     train = next(job for job, name, _ in jobs if name == "train")
     assert "--signal=TERM@300" in output or rows[train]["State"] == "COMPLETED"
     if slurm_cluster.gpus:

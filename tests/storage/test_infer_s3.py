@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from streetseg.infer import InferError, image_listing, list_images, segment_images
-from streetseg.masks import read_mask
+from streetseg.data.sources import InferError, image_listing, list_images
+from streetseg.inference.infer import segment_images
+from streetseg.labels.masks import read_mask
 from tests.workflow.helpers import TINY, snakemake
 
 pytestmark = pytest.mark.s3
@@ -58,8 +59,18 @@ def put_image(s3, bucket, key, pixels, format="PNG"):
 
 def test_a_prefix_lists_its_images_sorted_with_sizes_and_etags(aws, s3):
     bucket = aws["bucket"]
-    for key in ("list/b.jpg", "list/a/c.png", "list/a/deeper/d.JPEG", "list/notes.txt", "list/b.json",
-                "list/.hidden.jpg", "list/.thumbs/e.jpg", "list/", "listing-other/x.jpg", "x.jpg"):  # fmt: skip
+    for key in (
+        "list/b.jpg",
+        "list/a/c.png",
+        "list/a/deeper/d.JPEG",
+        "list/notes.txt",
+        "list/b.json",
+        "list/.hidden.jpg",
+        "list/.thumbs/e.jpg",
+        "list/",
+        "listing-other/x.jpg",
+        "x.jpg",
+    ):
         s3.put_object(Bucket=bucket, Key=key, Body=b"bytes of " + key.encode())
     expected = ["a/c.png", "a/deeper/d.JPEG", "b.jpg"]
     assert list_images(f"s3://{bucket}/list") == expected
@@ -68,28 +79,41 @@ def test_a_prefix_lists_its_images_sorted_with_sizes_and_etags(aws, s3):
     head = s3.head_object(Bucket=bucket, Key="list/b.jpg")
     assert listing["b.jpg"] == [len(b"bytes of list/b.jpg"), head["ETag"].strip('"')]
     s3.put_object(Bucket=bucket, Key="list/b.png", Body=b"x")
-    with pytest.raises(InferError, match=f"s3://{bucket}/list: b.jpg and b.png would share the mask b.png"):
+    with pytest.raises(
+        InferError, match=f"s3://{bucket}/list: b.jpg and b.png would share the mask b.png"
+    ):
         list_images(f"s3://{bucket}/list")
 
 
 def test_a_missing_bucket_or_wrong_key_is_an_error_naming_the_prefix(aws, monkeypatch):
-    with pytest.raises(InferError, match=r"^s3://no-such-bucket-x1/photos: the bucket no-such-bucket-x1 does not exist$"):
+    with pytest.raises(
+        InferError,
+        match=r"^s3://no-such-bucket-x1/photos: the bucket no-such-bucket-x1 does not exist$",
+    ):
         list_images("s3://no-such-bucket-x1/photos")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wrong-secret")
     with pytest.raises(InferError, match=rf"^s3://{aws['bucket']}/photos: access denied"):
         list_images(f"s3://{aws['bucket']}/photos")
 
 
-def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_one(aws, s3, tmp_path):
+def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_one(
+    aws, s3, tmp_path
+):
     from tests.test_infer import forced_model
 
     bucket, rng = aws["bucket"], np.random.default_rng(0)
     put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (30, 20), np.uint8))
     put_image(s3, bucket, "seg/wide.jpg", rng.integers(0, 255, (24, 40, 3), np.uint8), "JPEG")
     s3.put_object(Bucket=bucket, Key="seg/broken.jpg", Body=b"not a jpeg")
-    model, out, prefix = forced_model(tmp_path / "tree.keras", favoured=1), tmp_path / "out", f"s3://{bucket}/seg"
+    model, out, prefix = (
+        forced_model(tmp_path / "tree.keras", favoured=1),
+        tmp_path / "out",
+        f"s3://{bucket}/seg",
+    )
     images = list_images(prefix)
-    rows = segment_images(model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True)
+    rows = segment_images(
+        model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True
+    )
     rows = rows.set_index("image")
     assert rows.loc["broken.jpg", "error"].startswith(f"{prefix}/broken.jpg: cannot decode image")
     assert list(rows.loc[["grey.png", "wide.jpg"], "width"]) == [20, 40]
@@ -98,20 +122,33 @@ def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_o
     assert Image.open(out / identity / "overlays" / "grey.png").width > 20
     put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (30, 20), np.uint8))
     log = []
-    segment_images(model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True, log=log.append)
+    segment_images(
+        model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True, log=log.append
+    )
     assert "3 images, 1 cached" in log[0] and "segmented 2/2 images" in log[1]
 
 
 def infer_args(settings, prefix, model, *extra):
     configs = ("--configfile", str(TINY), str(settings))
-    return ("--cores", "2", "infer", *configs, "--config", f"infer_images={prefix}", f"model={model}", *extra)
+    return (
+        "--cores",
+        "2",
+        "infer",
+        *configs,
+        "--config",
+        f"infer_images={prefix}",
+        f"model={model}",
+        *extra,
+    )
 
 
 @pytest.mark.workflow
-def test_infer_workflow_on_an_s3_prefix_segments_new_objects_only(s3_server, s3, tmp_path, local_path):
+def test_infer_workflow_on_an_s3_prefix_segments_new_objects_only(
+    s3_server, s3, tmp_path, local_path
+):
     import keras
 
-    from streetseg.model import build_unet
+    from streetseg.model.unet import build_unet
 
     bucket, rng = s3_server["bucket"], np.random.default_rng(1)
     put_image(s3, bucket, "drive/a.jpg", rng.integers(0, 255, (64, 96, 3), np.uint8), "JPEG")
@@ -147,15 +184,37 @@ def test_infer_workflow_on_an_s3_prefix_segments_new_objects_only(s3_server, s3,
     after = pd.read_csv(results / "class_shares.tsv", sep="\t").set_index("image")
     assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "sub/c.png"]
     assert (after.loc[shares["image"], "time"].values == shares["time"].values).all()
-    logs = [(workdir / "logs" / "infer" / f"{chunk}.log").read_text() for chunk in ("00000", "00001", "00002")]
+    logs = [
+        (workdir / "logs" / "infer" / f"{chunk}.log").read_text()
+        for chunk in ("00000", "00001", "00002")
+    ]
     assert "2 images, 1 cached" in logs[0] and "segmented 1/1 images" in logs[0]
     assert "2 images, 1 cached" in logs[1] and "e.jpg" in logs[1]  # the corrupt one is retried
     assert "1 images, 1 cached" in logs[2] and "segmented" not in logs[2]
 
     # An empty prefix and a missing bucket stop the dry run, naming the prefix.
-    empty = snakemake(workdir, "-n", "infer", "--config", f"infer_images=s3://{bucket}/nothing-here", env=env, check=False)
+    empty = snakemake(
+        workdir,
+        "-n",
+        "infer",
+        "--config",
+        f"infer_images=s3://{bucket}/nothing-here",
+        env=env,
+        check=False,
+    )
     assert empty.returncode != 0
     assert f"s3://{bucket}/nothing-here: no image files found" in empty.stdout + empty.stderr
-    missing = snakemake(workdir, "-n", "infer", "--config", "infer_images=s3://no-such-bucket-x2/p", env=env, check=False)
+    missing = snakemake(
+        workdir,
+        "-n",
+        "infer",
+        "--config",
+        "infer_images=s3://no-such-bucket-x2/p",
+        env=env,
+        check=False,
+    )
     assert missing.returncode != 0
-    assert "s3://no-such-bucket-x2/p: the bucket no-such-bucket-x2 does not exist" in missing.stdout + missing.stderr
+    assert (
+        "s3://no-such-bucket-x2/p: the bucket no-such-bucket-x2 does not exist"
+        in missing.stdout + missing.stderr
+    )

@@ -19,7 +19,11 @@ pytestmark = [pytest.mark.s3, pytest.mark.workflow]
 def test_tiny_workflow_reads_and_writes_the_bucket(s3_server, s3, tmp_path, local_path):
     prefix = "streetseg-run"
     env = snakemake_env(
-        tmp_path, local_path, s3_server["endpoint"], s3_server["access_key"], s3_server["secret_key"]
+        tmp_path,
+        local_path,
+        s3_server["endpoint"],
+        s3_server["access_key"],
+        s3_server["secret_key"],
     )
     workdir = tmp_path / "local"
     workdir.mkdir()
@@ -34,9 +38,14 @@ def test_tiny_workflow_reads_and_writes_the_bucket(s3_server, s3, tmp_path, loca
 
     listing = s3.list_objects_v2(Bucket=s3_server["bucket"], Prefix=prefix)
     keys = {item["Key"][len(prefix) + 1 :] for item in listing.get("Contents", [])}
-    for key in ("results/metrics/summary.tsv", "results/model/model.keras",
-                "results/plots/training_curves.png", "resources/demo/scene_000.xml",
-                "results/tfrecords/train-00000-of-00002.tfrecord", "logs/train.log"):  # fmt: skip
+    for key in (
+        "results/metrics/summary.tsv",
+        "results/model/model.keras",
+        "results/plots/training_curves.png",
+        "resources/demo/scene_000.xml",
+        "results/tfrecords/train-00000-of-00002.tfrecord",
+        "logs/train.log",
+    ):
         assert key in keys, sorted(keys)
     summary = s3.get_object(Bucket=s3_server["bucket"], Key=f"{prefix}/results/metrics/summary.tsv")
     table = pd.read_csv(io.BytesIO(summary["Body"].read()), sep="\t")

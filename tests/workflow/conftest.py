@@ -7,13 +7,27 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from streetseg.annotations import write_voc_xml
-from streetseg.demo import generate_scene
-from tests.format_writers import write_coco_json, write_cvat_xml, write_labelme_json, write_labelme_xml
+from streetseg.demo.scenes import generate_scene
+from streetseg.labels.annotations import write_voc_xml
+from tests.format_writers import (
+    write_coco_json,
+    write_cvat_xml,
+    write_labelme_json,
+    write_labelme_xml,
+)
 from tests.workflow.helpers import snakemake
 
 WIDTH, HEIGHT = 64, 48
-CLASS_NAMES = ["background", "tree", "landscaping", "road", "sidewalk", "building", "sky", "concrete"]
+CLASS_NAMES = [
+    "background",
+    "tree",
+    "landscaping",
+    "road",
+    "sidewalk",
+    "building",
+    "sky",
+    "concrete",
+]
 
 
 @pytest.fixture(scope="session")

@@ -35,8 +35,11 @@ def snakemake(workdir: Path, *args: str, configfile: Path = TINY, check: bool = 
 
 def folder_config(workdir: Path, **extra) -> str:
     """A config file reading ``workdir/export`` as a directory source, plus ``extra`` keys."""
-    config = {"data": {"source": "directory", "directory": str(workdir / "export")},
-              "split": {"test_fraction": 0.25, "val_fraction": 0.2}, **extra}  # fmt: skip
+    config = {
+        "data": {"source": "directory", "directory": str(workdir / "export")},
+        "split": {"test_fraction": 0.25, "val_fraction": 0.2},
+        **extra,
+    }
     path = workdir / "config.yaml"
     path.write_text(json.dumps(config))
     return str(path)

@@ -13,7 +13,12 @@ from tests.workflow.helpers import folder_config, snakemake
 pytestmark = pytest.mark.workflow
 GOOD = ["street2", "street4", "street5", "street6", "street7"]
 # A tiny model, so that the skip run trains and scores in a minute.
-TINY_TRAIN = {"image_size": [32, 32], "epochs": 1, "batch_size": 2, "model": {"depth": 2, "base_filters": 4}}
+TINY_TRAIN = {
+    "image_size": [32, 32],
+    "epochs": 1,
+    "batch_size": 2,
+    "model": {"depth": 2, "base_filters": 4},
+}
 
 
 def _spoil(data):
@@ -30,20 +35,35 @@ def _spoil(data):
     (data / "lonely.xml").write_text((data / "street2.xml").read_text())
     (data / ".hidden.xml").write_text((data / "street2.xml").read_text())
     cvat = data / "cvat_export.xml"
-    cvat.write_text(cvat.read_text().replace("</annotations>", '<image id="9" name="../../../../etc/passwd" width="4" height="4"/></annotations>'))
-    return {("street0", str(data / "street0.png")), ("street1", str(voc)), ("street3", str(labelme)),
-            ("lonely", str(data / "lonely.xml")), ("", str(data / ".hidden.xml")), ("passwd", str(cvat))}  # fmt: skip
+    cvat.write_text(
+        cvat.read_text().replace(
+            "</annotations>",
+            '<image id="9" name="../../../../etc/passwd" width="4" height="4"/></annotations>',
+        )
+    )
+    return {
+        ("street0", str(data / "street0.png")),
+        ("street1", str(voc)),
+        ("street3", str(labelme)),
+        ("lonely", str(data / "lonely.xml")),
+        ("", str(data / ".hidden.xml")),
+        ("passwd", str(cvat)),
+    }
 
 
 def _problems(workdir):
-    table = pd.read_csv(workdir / "results" / "dataset" / "problems.tsv", sep="\t", dtype=str, keep_default_na=False)
+    table = pd.read_csv(
+        workdir / "results" / "dataset" / "problems.tsv", sep="\t", dtype=str, keep_default_na=False
+    )
     return table, {(row.sample, row.file) for row in table.itertuples()}
 
 
 def test_stop_names_every_problem_in_one_run_and_keeps_every_good_mask(mixed_folder):
     expected = _spoil(mixed_folder / "export")
     config = folder_config(mixed_folder, masks={"chunk_size": 4}, train=TINY_TRAIN)
-    process = snakemake(mixed_folder, "--cores", "2", "--keep-going", "--configfile", config, check=False)
+    process = snakemake(
+        mixed_folder, "--cores", "2", "--keep-going", "--configfile", config, check=False
+    )
     console = process.stdout + process.stderr
     assert process.returncode != 0
     table, found = _problems(mixed_folder)
@@ -61,24 +81,42 @@ def test_stop_names_every_problem_in_one_run_and_keeps_every_good_mask(mixed_fol
     # Fixing one file redoes only its chunk.
     voc = mixed_folder / "export" / "street1.xml"
     voc.write_text(voc.read_text().replace("<name>truck</name>", "<name>sky</name>"))
-    plan = snakemake(mixed_folder, "-n", "results/dataset/problems.tsv", "--configfile", config).stdout
+    plan = snakemake(
+        mixed_folder, "-n", "results/dataset/problems.tsv", "--configfile", config
+    ).stdout
     assert "masks_00000" in plan and "masks_00001" not in plan
 
 
 def test_skip_leaves_bad_samples_out_of_splits_shards_and_metrics(mixed_folder):
     _spoil(mixed_folder / "export")
     split = {"test_fraction": 0.3, "val_fraction": 0.3, "seed": 3}
-    config = folder_config(mixed_folder, data={"source": "directory", "directory": str(mixed_folder / "export"),
-                                               "on_bad_sample": "skip"},
-                           masks={"chunk_size": 4}, train=TINY_TRAIN, split=split)  # fmt: skip
+    config = folder_config(
+        mixed_folder,
+        data={
+            "source": "directory",
+            "directory": str(mixed_folder / "export"),
+            "on_bad_sample": "skip",
+        },
+        masks={"chunk_size": 4},
+        train=TINY_TRAIN,
+        split=split,
+    )
     process = snakemake(mixed_folder, "--cores", "2", "--configfile", config)
     console = process.stdout + process.stderr
     listed = []
     for name in ("train", "val", "test"):
         listed += (mixed_folder / "results" / "splits" / f"{name}.txt").read_text().split()
     assert sorted(listed) == GOOD
-    images = pd.read_csv(mixed_folder / "results" / "dataset" / "images.tsv", sep="\t", keep_default_na=False)
-    assert sorted(images.loc[images["split"] == "skipped", "sample"]) == ["lonely", "passwd", "street0", "street1", "street3"]
+    images = pd.read_csv(
+        mixed_folder / "results" / "dataset" / "images.tsv", sep="\t", keep_default_na=False
+    )
+    assert sorted(images.loc[images["split"] == "skipped", "sample"]) == [
+        "lonely",
+        "passwd",
+        "street0",
+        "street1",
+        "street3",
+    ]
     summary = pd.read_csv(mixed_folder / "results" / "metrics" / "summary.tsv", sep="\t")
     test = (mixed_folder / "results" / "splits" / "test.txt").read_text().split()
     assert int(summary["n_images"].iloc[0]) == len(test)
@@ -86,18 +124,33 @@ def test_skip_leaves_bad_samples_out_of_splits_shards_and_metrics(mixed_folder):
 
 
 def test_config_mismatches_stop_the_dry_run_before_any_job_without_a_stack(mixed_folder, tmp_path):
-    classes = [{"id": 0, "name": "car", "color": [0, 0, 255]}, {"id": 1, "name": "road", "color": [1, 1, 1]}]
+    classes = [
+        {"id": 0, "name": "car", "color": [0, 0, 255]},
+        {"id": 1, "name": "road", "color": [1, 1, 1]},
+    ]
     config = folder_config(mixed_folder, classes=classes)
     process = snakemake(mixed_folder, "-n", "--configfile", config, check=False)
     assert process.returncode != 0 and "Traceback" not in process.stderr
     assert "Error: labels.unannotated is needed" in process.stderr
     config = folder_config(mixed_folder, train={"image_size": [60, 64]})
     process = snakemake(mixed_folder, "-n", "--configfile", config, check=False)
-    assert process.returncode != 0 and "train.image_size 60x64 must be divisible by 16" in process.stderr
-    from streetseg.model import build_unet
+    assert (
+        process.returncode != 0
+        and "train.image_size 60x64 must be divisible by 16" in process.stderr
+    )
+    from streetseg.model.unet import build_unet
 
     build_unet((16, 16), num_classes=3, depth=1, base_filters=2).save(tmp_path / "three.keras")
-    process = snakemake(mixed_folder, "-n", "infer", "--configfile", folder_config(mixed_folder), "--config",
-                        f"infer_images={mixed_folder / 'export'}", f"model={tmp_path / 'three.keras'}", check=False)  # fmt: skip
+    process = snakemake(
+        mixed_folder,
+        "-n",
+        "infer",
+        "--configfile",
+        folder_config(mixed_folder),
+        "--config",
+        f"infer_images={mixed_folder / 'export'}",
+        f"model={tmp_path / 'three.keras'}",
+        check=False,
+    )
     assert process.returncode != 0 and "Traceback" not in process.stderr
     assert "three.keras: the model predicts 3 classes but the config lists 8" in process.stderr

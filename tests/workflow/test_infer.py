@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from streetseg.masks import read_mask
+from streetseg.labels.masks import read_mask
 from tests.workflow.helpers import TINY, snakemake
 
 pytestmark = pytest.mark.workflow
@@ -27,7 +27,9 @@ def inferred(finished_run, tmp_path_factory):
     rng = np.random.default_rng(1)
     Image.fromarray(rng.integers(0, 255, (64, 96, 3), np.uint8)).save(photos / "a.jpg")
     Image.fromarray(rng.integers(0, 255, (100, 150), np.uint8), mode="L").save(photos / "b.png")
-    Image.fromarray(rng.integers(0, 255, (33, 47, 4), np.uint8), mode="RGBA").save(photos / "drive" / "c.png")
+    Image.fromarray(rng.integers(0, 255, (33, 47, 4), np.uint8), mode="RGBA").save(
+        photos / "drive" / "c.png"
+    )
     shutil.copy(finished_run / "resources" / "demo" / "scene_000.jpg", photos / "d.jpg")
     (photos / "e.jpg").write_bytes(b"not a jpeg")
     (photos / "readme.txt").write_text("notes")
@@ -47,11 +49,19 @@ def infer_args(settings, *extra):
 def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(inferred):
     workdir, _, run = inferred
     output = run.stdout + run.stderr
-    assert re.search(r"infer_chunk\s+3\n", output) and "train" not in output.split("Job stats")[1].split("total")[0]
+    assert (
+        re.search(r"infer_chunk\s+3\n", output)
+        and "train" not in output.split("Job stats")[1].split("total")[0]
+    )
     results = workdir / "results" / "inference"
     shares = pd.read_csv(results / "class_shares.tsv", sep="\t")
     assert list(shares["image"]) == ["a.jpg", "b.png", "d.jpg", "drive/c.png"]
-    assert list(shares["width"]) == [96, 150, 96, 47] and list(shares["height"]) == [64, 100, 64, 33]
+    assert list(shares["width"]) == [96, 150, 96, 47] and list(shares["height"]) == [
+        64,
+        100,
+        64,
+        33,
+    ]
     share_columns = [column for column in shares.columns if column.startswith("share_")]
     assert len(share_columns) == 8
     np.testing.assert_allclose(shares[share_columns].sum(axis=1), 1.0, atol=1e-5)
@@ -60,7 +70,10 @@ def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(in
         assert mask.shape == (row.height, row.width) and mask.max() < 8
         assert (results / row.model_id / "overlays" / row.mask.split("/masks/")[1]).is_file()
     failed = pd.read_csv(results / "failed.tsv", sep="\t")
-    assert list(failed["image"]) == ["e.jpg"] and "e.jpg: cannot decode image" in failed["error"].item()
+    assert (
+        list(failed["image"]) == ["e.jpg"]
+        and "e.jpg: cannot decode image" in failed["error"].item()
+    )
     summary = pd.read_csv(results / "summary.tsv", sep="\t")
     assert summary["n_images"].item() == 4 and summary["n_failed"].item() == 1
     assert "e.jpg" in (workdir / "logs" / "infer" / "00002.log").read_text()
@@ -68,21 +81,30 @@ def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(in
 
 def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     workdir, settings, _ = inferred
-    before = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
+    before = pd.read_csv(
+        workdir / "results" / "inference" / "class_shares.tsv", sep="\t"
+    ).set_index("image")
     # "0.jpg" sorts first, so every chunk's membership shifts and every chunk job reruns.
     Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(workdir / "photos" / "0.jpg")
     snakemake(workdir, *infer_args(settings))
-    after = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index("image")
+    after = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index(
+        "image"
+    )
     assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "d.jpg", "drive/c.png"]
     assert (after.loc[before.index, "time"] == before["time"]).all()
-    logs = {chunk: (workdir / "logs" / "infer" / f"{chunk}.log").read_text() for chunk in ("00000", "00001", "00002")}
+    logs = {
+        chunk: (workdir / "logs" / "infer" / f"{chunk}.log").read_text()
+        for chunk in ("00000", "00001", "00002")
+    }
     assert "2 images, 1 cached" in logs["00000"] and "segmented 1/1 images" in logs["00000"]
     assert "2 images, 2 cached" in logs["00001"] and "segmented" not in logs["00001"]
     # The corrupt e.jpg is tried again (it may have been replaced); drive/c.png is not.
     assert "2 images, 1 cached" in logs["00002"] and "e.jpg" in logs["00002"]
     # The training workflow is untouched by all this: nothing to do, and no photo listed.
     dry = snakemake(workdir, "-n")
-    assert "photos" not in dry.stdout + dry.stderr and "Nothing to be done" in dry.stdout + dry.stderr
+    assert (
+        "photos" not in dry.stdout + dry.stderr and "Nothing to be done" in dry.stdout + dry.stderr
+    )
     # Naming the photos does not make the report's copy of the config (or anything else) stale.
     dry = snakemake(workdir, "-n", "--config", "infer_images=photos")
     assert "Nothing to be done" in dry.stdout + dry.stderr
@@ -96,9 +118,17 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
     tflite.write_text("export:\n  tflite: true\n")
     snakemake(workdir, "--cores", "2", "export", "--configfile", str(TINY), str(tflite))
     export = workdir / "results" / "export"
-    check_tflite_matches_keras(export / "model.tflite", workdir / "results" / "model" / "model.keras")
+    check_tflite_matches_keras(
+        export / "model.tflite", workdir / "results" / "model" / "model.keras"
+    )
     card = (export / "model_card.md").read_text()
-    for text in ("## Classes", "| 6 | sky | 70, 130, 180 | #4682b4 |", "## Test metrics", "mIoU", "image_size:"):
+    for text in (
+        "## Classes",
+        "| 6 | sky | 70, 130, 180 | #4682b4 |",
+        "## Test metrics",
+        "mIoU",
+        "image_size:",
+    ):
         assert text in card
     keras_shares = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t")
     snakemake(workdir, *infer_args(settings, "model=results/export/saved_model"))
@@ -107,7 +137,9 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
     assert set(saved_shares["model_id"]) != set(keras_shares["model_id"])
     results = workdir / "results" / "inference"
     for keras_mask, saved_mask in zip(keras_shares["mask"], saved_shares["mask"]):
-        np.testing.assert_array_equal(read_mask(results / saved_mask), read_mask(results / keras_mask))
+        np.testing.assert_array_equal(
+            read_mask(results / saved_mask), read_mask(results / keras_mask)
+        )
 
 
 def check_tflite_matches_keras(tflite, keras_file):
@@ -131,7 +163,12 @@ def check_tflite_matches_keras(tflite, keras_file):
 def test_infer_without_a_usable_folder_stops_before_any_job_saying_why(tmp_path):
     process = snakemake(tmp_path, "-n", "infer", check=False)
     assert process.returncode != 0
-    assert "snakemake infer --config infer_images=DIR_OR_S3_PREFIX" in process.stdout + process.stderr
+    assert (
+        "snakemake infer --config infer_images=DIR_OR_S3_PREFIX" in process.stdout + process.stderr
+    )
     process = snakemake(tmp_path, "-n", "infer", "--config", "infer_images=nowhere", check=False)
-    assert process.returncode != 0 and "nowhere: infer_images is not a folder" in process.stdout + process.stderr
+    assert (
+        process.returncode != 0
+        and "nowhere: infer_images is not a folder" in process.stdout + process.stderr
+    )
     assert not (tmp_path / "results").exists()

@@ -19,10 +19,21 @@ EPOCHS = 60
 def test_stopped_run_resumes_training_on_the_next_run(tmp_path):
     config = tmp_path / "longer.yaml"
     config.write_text(f"train:\n  epochs: {EPOCHS}\n")
-    command = [SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(tmp_path),
-               "--configfile", str(TINY), str(config), "--cores", "2"]  # fmt: skip
-    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             start_new_session=True)  # fmt: skip
+    command = [
+        SNAKEMAKE,
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(tmp_path),
+        "--configfile",
+        str(TINY),
+        str(config),
+        "--cores",
+        "2",
+    ]
+    first = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     log = tmp_path / "logs" / "train.log"
     deadline = time.time() + 600
     while time.time() < deadline and first.poll() is None:

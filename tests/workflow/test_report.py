@@ -12,8 +12,16 @@ from PIL import Image
 from tests.workflow.helpers import snakemake
 
 pytestmark = pytest.mark.workflow
-BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+BROWSER_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +37,18 @@ def test_report_holds_every_item_with_its_caption(report, finished_run):
         assert category in html, category
     for subcategory in ("All test images", "Best images", "Worst images"):
         assert subcategory in html, subcategory
-    for name in ("summary.tsv", "config.yaml", "training_curves.png", "per_class_iou.png",
-                 "confusion.png", "class_shares.png", "per_image_miou.png", "per_class.tsv",
-                 "metrics.html", "dataset.html"):  # fmt: skip
+    for name in (
+        "summary.tsv",
+        "config.yaml",
+        "training_curves.png",
+        "per_class_iou.png",
+        "confusion.png",
+        "class_shares.png",
+        "per_image_miou.png",
+        "per_class.tsv",
+        "metrics.html",
+        "dataset.html",
+    ):
         assert name in html, name
     test_ids = (finished_run / "results" / "splits" / "test.txt").read_text().split()
     for sample in test_ids:
@@ -41,12 +58,16 @@ def test_report_holds_every_item_with_its_caption(report, finished_run):
 
 def test_overlays_have_the_photo_size_and_a_legend(finished_run):
     for sample in (finished_run / "results" / "splits" / "test.txt").read_text().split():
-        with Image.open(finished_run / "results" / "predictions" / f"{sample}_overlay.png") as overlay:
+        with Image.open(
+            finished_run / "results" / "predictions" / f"{sample}_overlay.png"
+        ) as overlay:
             assert overlay.width >= 96 and overlay.height > 64  # the legend sits under the photo
 
 
 def test_tensorboard_logs_are_written(finished_run):
-    events = list((finished_run / "results" / "model" / "tensorboard").rglob("events.out.tfevents.*"))
+    events = list(
+        (finished_run / "results" / "model" / "tensorboard").rglob("events.out.tfevents.*")
+    )
     assert events
 
 
@@ -70,7 +91,9 @@ def test_report_opens_in_headless_chromium_and_shows_the_gallery(report, tmp_pat
         page.wait_for_timeout(500)
         screenshot = tmp_path / "gallery.png"
         page.screenshot(path=str(screenshot))
-        shown = [page.locator("img").nth(i).bounding_box() for i in range(page.locator("img").count())]
+        shown = [
+            page.locator("img").nth(i).bounding_box() for i in range(page.locator("img").count())
+        ]
         # The metrics are shown as tables inside the report, not only offered for download.
         page.locator("a").filter(has_text="Results").first.click()
         page.get_by_text("Metrics", exact=True).first.click()

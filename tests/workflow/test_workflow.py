@@ -28,7 +28,9 @@ def test_rulegraph_and_dag_render_as_svg(tmp_path):
         pytest.skip("Graphviz's dot is not installed (make test installs it as root)")
     for flag in ("--rulegraph", "--dag"):
         graph = snakemake(tmp_path, flag).stdout
-        svg = subprocess.run([dot, "-Tsvg"], input=graph, capture_output=True, text=True, check=True)
+        svg = subprocess.run(
+            [dot, "-Tsvg"], input=graph, capture_output=True, text=True, check=True
+        )
         assert "<svg" in svg.stdout and "masks" in svg.stdout
 
 
@@ -50,7 +52,10 @@ def test_invalid_config_stops_before_any_job_naming_the_key(tmp_path):
 def test_bad_split_group_stops_the_dry_run_naming_the_key(tmp_path):
     process = snakemake(tmp_path, "-n", "--config", "split={group: drive}", check=False)
     assert process.returncode != 0
-    assert "split.group: 'drive' is not a column of the sample table" in process.stdout + process.stderr
+    assert (
+        "split.group: 'drive' is not a column of the sample table"
+        in process.stdout + process.stderr
+    )
 
 
 def test_every_final_target_exists_and_is_valid(finished_run):
@@ -59,7 +64,9 @@ def test_every_final_target_exists_and_is_valid(finished_run):
     train_ids = (results / "splits" / "train.txt").read_text().split()
     val_ids = (results / "splits" / "val.txt").read_text().split()
     # tiny.yaml, seed 1: test u < 0.2 (scene_001, scene_008), val u < 0.4 (scene_000).
-    assert test_ids == ["scene_001", "scene_008"] and val_ids == ["scene_000"] and len(train_ids) == 7
+    assert (
+        test_ids == ["scene_001", "scene_008"] and val_ids == ["scene_000"] and len(train_ids) == 7
+    )
     for sample in test_ids:
         with Image.open(results / "predictions" / f"{sample}.png") as mask:
             assert mask.mode == "P" and mask.size == (96, 64)
@@ -82,16 +89,29 @@ def test_every_final_target_exists_and_is_valid(finished_run):
     with Image.open(results / "plots" / "training_curves.png") as curves:
         assert curves.width > 400
     shards = sorted(p.name for p in (results / "tfrecords").iterdir())
-    assert shards == [f"{s}-0000{i}-of-00002.tfrecord" for s in ("test", "train", "val") for i in (0, 1)]
+    assert shards == [
+        f"{s}-0000{i}-of-00002.tfrecord" for s in ("test", "train", "val") for i in (0, 1)
+    ]
 
 
 def test_every_job_wrote_its_log(finished_run):
     logs = finished_run / "logs"
-    for name in ("demo.log", "splits.log", "train.log", "predict/00000.log", "evaluate.log", "plots.log"):
+    for name in (
+        "demo.log",
+        "splits.log",
+        "train.log",
+        "predict/00000.log",
+        "evaluate.log",
+        "plots.log",
+    ):
         assert (logs / name).is_file(), name
     assert "epoch 1/1" in (logs / "train.log").read_text()
     # Ten scenes in chunks of four: three mask jobs.
-    assert sorted(p.name for p in (logs / "masks").glob("*.log")) == ["00000.log", "00001.log", "00002.log"]
+    assert sorted(p.name for p in (logs / "masks").glob("*.log")) == [
+        "00000.log",
+        "00001.log",
+        "00002.log",
+    ]
     assert "4/4 masks" in (logs / "masks" / "00000.log").read_text()
 
 

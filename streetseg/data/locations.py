@@ -1,0 +1,82 @@
+"""Where a sample's files may be and what they may be called: safe sample ids, the data
+folder a path must stay inside, the image an annotation names, and files paired by stem."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from streetseg.common.problems import Problem
+
+# Sample ids become file names under results/, so they are restricted to safe names.
+SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+ANNOTATION_SUFFIXES = (".xml", ".json", ".png", ".tif", ".tiff", ".bmp", ".gif")
+HIDDEN = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
+
+
+def safe_id_problem(sample: str, source: str) -> str | None:
+    if not SAFE_SAMPLE_ID.match(str(sample)) or ".." in str(sample):
+        return (
+            f"sample id {sample!r} is not a safe name (letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, no '..')"
+        )
+    return None
+
+
+class DataRoot:
+    """A data folder, for telling whether a path stays inside it (lexically and, unless
+    symlinks may lead out, after resolving them)."""
+
+    def __init__(self, folder: Path, follow_symlinks: bool):
+        self.lexical = Path(os.path.abspath(folder))
+        self.real = Path(os.path.realpath(folder))
+        self.follow_symlinks = follow_symlinks
+
+    def escape(self, path: Path) -> str | None:
+        """Why ``path`` leaves the folder, or None when it stays inside."""
+        lexical = Path(os.path.normpath(os.path.abspath(path)))
+        if not lexical.is_relative_to(self.lexical):
+            return f"lies outside the data folder {self.lexical}"
+        if not self.follow_symlinks and not Path(os.path.realpath(path)).is_relative_to(self.real):
+            return (
+                f"is a symbolic link that leads outside the data folder {self.lexical} "
+                "(set data.follow_symlinks: true to allow that)"
+            )
+        return None
+
+
+def referenced_image(fmt: str, document) -> str:
+    """The image a per-image annotation names (VOC or LabelMe <filename>, labelme imagePath)."""
+    if fmt in ("labelbox_voc", "labelme_xml"):
+        return (document.findtext("filename") or "").strip()
+    if fmt == "labelme_json":
+        return str(document.get("imagePath") or "").strip()
+    return ""
+
+
+def reference_path(annotation: Path, name: str) -> Path:
+    # Exports made on Windows write backslashes; they separate folders there.
+    return annotation.parent / PurePosixPath(name.replace("\\", "/"))
+
+
+def stem_map(folder: Path, suffixes, problems: list) -> dict[str, Path]:
+    """Stem -> file for the files of ``folder`` with one of ``suffixes``; two files of one
+    stem are a problem each (neither is used)."""
+    files: dict[str, list[Path]] = {}
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in suffixes and not path.name.startswith("."):
+            files.setdefault(path.stem, []).append(path)
+    for stem, paths in files.items():
+        if len(paths) > 1:
+            for path in paths:
+                others = ", ".join(other.name for other in paths if other != path)
+                problems.append(
+                    Problem(
+                        stem,
+                        str(path),
+                        "",
+                        f"another file in {folder} has the stem {stem!r}: {others}",
+                    )
+                )
+    return {stem: paths[0] for stem, paths in files.items() if len(paths) == 1}

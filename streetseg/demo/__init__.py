@@ -1,0 +1,3 @@
+"""The demo stage: synthetic street scenes with VOC XML annotations (scenes, drawn by layout,
+materials and paint).
+"""

@@ -1,0 +1,154 @@
+"""A trained model for inference, loaded from a ``.keras`` file or an exported SavedModel.
+
+Both kinds answer the same questions (input size, number of classes, class probabilities for
+a batch) and carry a model id: a short hash of the model's files, which names the folder of
+per-image results so that results of one model are never mistaken for another's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+
+def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Map model-resolution class ids back to the image's size by nearest neighbour."""
+    if labels.shape == (height, width):
+        return labels
+    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
+
+
+def _labels_graph(probabilities, image_size):
+    """A function from a float32 batch to uint8 class ids, with the argmax inside the graph
+    (so only the ids leave it) and one graph for every batch size: Keras' predict_on_batch
+    traces again for a short last batch, which cost as much as several full batches."""
+    import tensorflow as tf
+
+    graph = tf.function(
+        lambda inputs: tf.cast(tf.argmax(probabilities(inputs), axis=-1), tf.uint8),
+        input_signature=[tf.TensorSpec((None, *image_size, 3), tf.float32)],
+    )
+    return lambda batch: graph(tf.convert_to_tensor(batch, tf.float32)).numpy()
+
+
+class ModelError(ValueError):
+    """A model cannot be used for inference; the message names the file."""
+
+
+def model_id(path: str | Path) -> str:
+    """The first 12 hex digits of a SHA-256 over the model file, or over a SavedModel folder's
+    files (relative names and contents, in sorted order)."""
+    path = Path(path)
+    digest = hashlib.sha256()
+    if path.is_dir():
+        files = sorted(item for item in path.rglob("*") if item.is_file())
+        members = [(item.relative_to(path).as_posix(), item) for item in files]
+    elif path.is_file():
+        members = [("", path)]
+    else:
+        raise ModelError(f"{path}: model not found (a .keras file or a SavedModel folder)")
+    for name, item in members:
+        digest.update(name.encode() + b"\0")
+        with open(item, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
+
+
+class Segmenter:
+    """Class ids for batches of float32 RGB images in [0, 255] at the model's input size."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.model_id = model_id(self.path)
+        if self.path.is_dir():
+            self._load_saved_model()
+        elif self.path.suffix == ".keras":
+            self._load_keras()
+        else:
+            raise ModelError(f"{self.path}: expected a .keras file or a SavedModel folder")
+
+    def _load_keras(self) -> None:
+        import keras
+
+        try:
+            model = keras.models.load_model(self.path, compile=False)
+        except Exception as problem:  # Keras raises many kinds for a damaged archive.
+            raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
+        self._check_shapes(model.input_shape, model.output_shape)
+        self._model = model
+        self._labels = _labels_graph(lambda inputs: model(inputs, training=False), self.image_size)
+
+    def _load_saved_model(self) -> None:
+        import tensorflow as tf
+
+        if not (self.path / "saved_model.pb").is_file():
+            raise ModelError(
+                f"{self.path}: folder holds no saved_model.pb, so it is not a SavedModel"
+            )
+        loaded = tf.saved_model.load(str(self.path))
+        if not hasattr(loaded, "serve"):
+            raise ModelError(
+                f"{self.path}: SavedModel has no 'serve' endpoint (export it with streetseg)"
+            )
+        (spec,) = loaded.serve.input_signature
+        output = loaded.serve.get_concrete_function().structured_outputs
+        self._check_shapes(tuple(spec.shape), tuple(output.shape))
+        self._model = loaded
+        self._labels = _labels_graph(loaded.serve, self.image_size)
+
+    def _check_shapes(self, input_shape, output_shape) -> None:
+        if len(input_shape) != 4 or None in input_shape[1:] or input_shape[3] != 3:
+            raise ModelError(
+                f"{self.path}: input shape {input_shape} is not (batch, height, width, 3)"
+            )
+        self.image_size = (int(input_shape[1]), int(input_shape[2]))
+        self.num_classes = int(output_shape[-1])
+
+    def labels(self, batch) -> np.ndarray:
+        """Class ids (batch, height, width) as uint8 for a float32 batch (array or tensor): the most probable
+        class per pixel (the lowest id on a tie)."""
+        return self._labels(batch)
+
+    def segment(self, batches, handle, total: int, log=print, verb: str = "segmented") -> None:
+        """Predict every batch of (input, index, height, width, error), as made by
+        ``streetseg.inference.infer.decode_batches``, and call ``handle(index, labels, error)`` for each
+        image: its class ids at the image's own size, or None and the reason it was not read.
+
+        The handling of one batch (resizing, encoding and writing what it makes) runs in a
+        background thread while the next batch is predicted; the model's work releases the GIL.
+        An exception raised by ``handle`` stops the run and is raised here. After each batch,
+        ``log`` gets a progress line: "{verb} {done}/{total} images ({rate} img/s)".
+        """
+        started, done = time.perf_counter(), 0
+
+        def finish(labels, indices, heights, widths, errors):
+            nonlocal done
+            for position, index in enumerate(indices):
+                error = errors[position].decode()
+                if error:
+                    handle(int(index), None, error)
+                else:
+                    size = int(heights[position]), int(widths[position])
+                    handle(int(index), resize_labels(labels[position], *size), "")
+            done += len(indices)
+            log(
+                f"{verb} {done}/{total} images ({done / (time.perf_counter() - started):.1f} img/s)"
+            )
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = None
+            for inputs, indices, heights, widths, errors in batches:
+                labels = self.labels(inputs)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(
+                    finish, labels, indices.numpy(), heights.numpy(), widths.numpy(), errors.numpy()
+                )
+            if pending is not None:
+                pending.result()

@@ -1,0 +1,160 @@
+"""Reading annotations in any supported format: detection per file and dispatch.
+
+Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json`` and
+``coco_json``. Dense formats: ``index_png`` and ``color_png``. With ``auto`` the format is
+detected from each file's extension and content.
+
+A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
+once and looks images up by name. Memory: a CVAT export is streamed and only the job's
+``<image>`` elements are kept; a COCO export is loaded whole once per job (Python's objects
+take several times the file's size, see P9 in docs/benchmarks.md), then all but the job's
+images' entries are released.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streetseg.labels.formats import base
+from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
+    MAX_MULTI_IMAGE_BYTES,
+    AnnotatedObject,
+    Annotation,
+    AnnotationError,
+    check_file_size,
+    iter_xml_children,
+    read_json,
+    read_xml,
+)
+from streetseg.labels.formats.coco import CocoIndex, parse_coco_json
+from streetseg.labels.formats.cvat import CvatIndex, parse_cvat_xml
+from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
+from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
+
+POLYGON_FORMATS = ("labelbox_voc", "labelme_xml", "cvat_xml", "labelme_json", "coco_json")
+DENSE_FORMATS = ("index_png", "color_png")
+FORMATS = POLYGON_FORMATS + DENSE_FORMATS
+# Formats whose single file describes many images, which are told apart by the image's name.
+MULTI_IMAGE_FORMATS = ("cvat_xml", "coco_json")
+DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
+
+
+def detect_format(path: str | Path) -> str:
+    """Name the format of an annotation file from its extension and its top-level structure."""
+    return inspect_file(path)[0]
+
+
+def inspect_file(path: str | Path):
+    """The format of an annotation file and its parsed document (None for dense PNGs).
+
+    Callers hand the document on to the reader, so that a file is parsed once, not twice.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in DENSE_SUFFIXES:
+        from PIL import Image
+
+        from streetseg.labels.formats.dense import INDEX_MODES
+
+        if not path.is_file():
+            raise AnnotationError(f"{path}: label image not found")
+        try:
+            with Image.open(path) as image:  # The header is enough to tell the kind.
+                return ("index_png" if image.mode in INDEX_MODES else "color_png"), None
+        except (OSError, SyntaxError, ValueError) as error:
+            raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
+    if suffix == ".xml":
+        # The root's tag is enough to tell a CVAT export, which is then streamed, not loaded.
+        children = iter_xml_children(path, MAX_MULTI_IMAGE_BYTES)
+        try:
+            if next(children).tag == "annotations":
+                return "cvat_xml", None
+        finally:
+            children.close()
+        root = read_xml(path)
+        if root.tag == "annotation":
+            if root.find("size") is not None:
+                return "labelbox_voc", root
+            if root.find("imagesize") is not None or root.find(".//polygon/pt") is not None:
+                return "labelme_xml", root
+            raise AnnotationError(f"{path}: missing <size>")
+        raise AnnotationError(f"{path}: root element <{root.tag}> is not a known annotation format")
+    if suffix == ".json":
+        # Only a COCO file may exceed the per-image limit, which is known once it is parsed.
+        large = check_file_size(path, MAX_MULTI_IMAGE_BYTES).stat().st_size > base.MAX_FILE_BYTES
+        data = read_json(path, MAX_MULTI_IMAGE_BYTES) if large else read_json(path)
+        if isinstance(data, dict) and "shapes" in data:
+            if large:
+                check_file_size(path)
+            return "labelme_json", data
+        if isinstance(data, dict) and "images" in data and "annotations" in data:
+            return "coco_json", data
+        raise AnnotationError(
+            f"{path}: JSON is neither labelme (shapes) nor COCO (images, annotations)"
+        )
+    raise AnnotationError(
+        f"{path}: unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}"
+    )
+
+
+def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) -> Annotation:
+    """Read a polygon-format annotation; ``image_name`` picks the image in multi-image files.
+
+    ``document`` is the file already parsed by :func:`inspect_file`, if it was.
+    """
+    if fmt == "labelbox_voc":
+        return parse_voc_xml(path, document)
+    if fmt == "labelme_xml":
+        return parse_labelme_xml(path, document)
+    if fmt == "labelme_json":
+        return parse_labelme_json(path, document)
+    if fmt == "cvat_xml":
+        return parse_cvat_xml(path, image_name, document)
+    if fmt == "coco_json":
+        return parse_coco_json(path, image_name, document)
+    raise ValueError(f"unknown polygon format {fmt!r}; formats: {', '.join(POLYGON_FORMATS)}")
+
+
+class AnnotationReader:
+    """Reads annotations for one mask job, parsing each multi-image export once.
+
+    ``requests`` are the job's (annotation path, image name) pairs: a CVAT or COCO export is
+    indexed by image name on first use, keeping the entries of the job's images only. An
+    error in such a file is kept and raised again for each of its images.
+    """
+
+    def __init__(self, requests=()):
+        self._wanted: dict[str, set[str]] = {}
+        for path, image_name in requests:
+            self._wanted.setdefault(str(path), set()).add(image_name)
+        self._indexes: dict[str, tuple] = {}  # path -> (format, index or the error it raised)
+
+    def read(self, path, image_name: str, fmt: str = "auto") -> tuple[str, Annotation | None]:
+        """The file's format and the image's annotation (None for a dense format)."""
+        key = str(path)
+        if key not in self._indexes:
+            kind, document = inspect_file(path) if fmt == "auto" else (fmt, None)
+            if kind not in MULTI_IMAGE_FORMATS:
+                return kind, None if kind in DENSE_FORMATS else read_polygons(
+                    path, image_name, kind, document
+                )
+            self._index(path, kind, document, image_name)
+        kind, index = self._indexes[key]
+        if isinstance(index, AnnotationError):
+            raise AnnotationError(str(index))
+        annotation = index.read(image_name)
+        if annotation is None:  # An image the job did not announce: index the file again.
+            annotation = self._index(path, kind, None, image_name).read(image_name)
+        return kind, annotation
+
+    def _index(self, path, kind: str, document, image_name: str):
+        wanted = self._wanted.setdefault(str(path), set())
+        wanted.add(image_name)
+        try:
+            index = (CvatIndex if kind == "cvat_xml" else CocoIndex)(path, wanted, document)
+        except AnnotationError as error:
+            index = error
+        self._indexes[str(path)] = (kind, index)
+        if isinstance(index, AnnotationError):
+            raise AnnotationError(str(index))
+        return index

@@ -1,0 +1,256 @@
+"""What every reader returns, the errors they raise, and safe parsing of XML and JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from lxml import etree
+
+# Limits that make hostile or broken files fail fast instead of exhausting memory. A
+# multi-image export (CVAT XML, COCO JSON) describes a whole data set in one file, so it may be
+# far larger than a per-image file; CVAT XML is streamed, COCO JSON is loaded once per job.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_MULTI_IMAGE_BYTES = 4 * 1024 * 1024 * 1024
+MAX_POINTS_PER_POLYGON = 100_000
+# Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
+MAX_COORDINATE = 1e7
+
+
+class AnnotationError(ValueError):
+    """An annotation file cannot be used; the message names the file and the object."""
+
+
+@dataclass
+class AnnotatedObject:
+    """One labelled shape: its class name as written, its outline or bitmap, and its place.
+
+    ``vertices`` is an Nx2 array of continuous (x, y) coordinates; ``bitmap`` is a boolean
+    HxW mask for formats that store pixels (COCO RLE, CVAT masks). Exactly one is set.
+    """
+
+    name: str
+    where: str
+    vertices: np.ndarray | None = None
+    bitmap: np.ndarray | None = None
+
+
+@dataclass
+class Annotation:
+    """Everything a mask needs from one annotation: size and shapes in paint order.
+
+    ``width`` and ``height`` are None where the format leaves the size optional; the image's
+    size is used then.
+    """
+
+    path: str
+    filename: str
+    width: int | None
+    height: int | None
+    objects: list[AnnotatedObject] = field(default_factory=list)
+    # Shapes without area that label no pixels (polylines, points, ...): kind -> count.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, kind: str) -> None:
+        self.skipped[kind] = self.skipped.get(kind, 0) + 1
+
+
+def check_file_size(path: str | Path, limit: int | None = None) -> Path:
+    """Refuse a missing file or one larger than ``limit`` bytes before reading it."""
+    limit = MAX_FILE_BYTES if limit is None else limit
+    path = Path(path)
+    if not path.is_file():
+        raise AnnotationError(f"{path}: annotation file not found")
+    size = path.stat().st_size
+    if size > limit:
+        raise AnnotationError(f"{path}: file is {size} bytes; the limit is {limit}")
+    if size == 0:
+        raise AnnotationError(f"{path}: file is empty")
+    return path
+
+
+def safe_xml_parser() -> etree.XMLParser:
+    """An XML parser that expands no entities, loads no DTD and never touches the network."""
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
+
+
+def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
+    """Parse an XML file safely; any DTD or entity declaration is refused outright."""
+    path = check_file_size(path, limit)
+    try:
+        tree = etree.parse(str(path), safe_xml_parser())
+    except etree.XMLSyntaxError as error:
+        raise AnnotationError(f"{path}: malformed XML: {error}") from None
+    if tree.docinfo.internalDTD is not None or tree.docinfo.system_url is not None:
+        raise AnnotationError(f"{path}: a DTD or entity declaration is not allowed")
+    return tree.getroot()
+
+
+def unique_child(element, tag: str, path, where: str):
+    """The one child ``<tag>`` of ``element``, or None; two are an error, as either could be
+    meant and reading the first would silently paint the wrong thing."""
+    found = element.findall(tag)
+    if len(found) > 1:
+        raise AnnotationError(
+            f"{path}: {where}: <{tag}> appears {len(found)} times; it must be unique"
+        )
+    return found[0] if found else None
+
+
+def iter_xml_children(path: str | Path, limit: int | None = None):
+    """Stream an XML file safely: yield its root element first, then each complete child of the
+    root, which is detached once the caller is done with it so that the tree never holds more
+    than one child (plus what the caller keeps). Any DTD or entity declaration is refused."""
+    path = check_file_size(path, limit)
+    events = etree.iterparse(
+        str(path), events=("start", "end"), resolve_entities=False, no_network=True,
+        load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
+    )  # fmt: skip
+    root, depth = None, 0
+    try:
+        for event, element in events:
+            if event == "start":
+                if root is None:  # The DTD, if any, is known at the root's start tag.
+                    info = element.getroottree().docinfo
+                    if info.internalDTD is not None or info.system_url is not None:
+                        raise AnnotationError(f"{path}: a DTD or entity declaration is not allowed")
+                    root = element
+                    yield root
+                depth += 1
+                continue
+            depth -= 1
+            if depth == 1:
+                yield element
+                root.remove(element)
+    except etree.XMLSyntaxError as error:
+        raise AnnotationError(f"{path}: malformed XML: {error}") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, pairs):
+        self.key, self.pairs = key, pairs
+
+
+def _refuse_duplicate_keys(pairs):
+    """json's object_pairs_hook: a key given twice in one object is refused, since json would
+    keep the last value silently (a category_id or label given twice is ambiguous)."""
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key, pairs)
+            seen.add(key)
+    return data
+
+
+def _describe_object(pairs) -> str:
+    """Name a JSON object by its identifying fields, or else by its keys."""
+    first = {}
+    for key, value in pairs:
+        first.setdefault(key, value)
+    named = [
+        f"{key} {value!r}"
+        for key, value in first.items()
+        if key in ("id", "file_name", "label", "name") and isinstance(value, (int, str))
+    ]
+    if named:
+        return f"the object with {', '.join(named)}"
+    return f"the object with keys {', '.join(dict.fromkeys(key for key, _ in pairs))}"
+
+
+def read_json(path: str | Path, limit: int | None = None):
+    """Parse a JSON file, naming the file and the line of any syntax error; a key that appears
+    twice in one object is an error naming the object."""
+    path = check_file_size(path, limit)
+    try:
+        return json.loads(path.read_bytes(), object_pairs_hook=_refuse_duplicate_keys)
+    except _DuplicateKey as duplicate:
+        raise AnnotationError(
+            f"{path}: {_describe_object(duplicate.pairs)}: key {duplicate.key!r} appears twice"
+        ) from None
+    except UnicodeDecodeError as error:
+        raise AnnotationError(f"{path}: not UTF-8 text: {error}") from None
+    except json.JSONDecodeError as error:
+        raise AnnotationError(
+            f"{path}: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    except RecursionError:
+        raise AnnotationError(f"{path}: JSON is nested too deeply") from None
+
+
+def parse_number(value, path, where: str, what: str) -> float:
+    """A finite float from text or a JSON number, or an error naming file, object and field."""
+    if isinstance(value, bool):
+        raise AnnotationError(f"{path}: {where}: {what} is not a number: {value!r}")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise AnnotationError(f"{path}: {where}: {what} is not a number: {value!r}") from None
+    if not math.isfinite(number):
+        raise AnnotationError(f"{path}: {where}: {what} is not finite: {value!r}")
+    if abs(number) > MAX_COORDINATE:
+        raise AnnotationError(f"{path}: {where}: {what} is out of range: {value!r}")
+    return number
+
+
+def parse_size(width, height, path, where: str) -> tuple[int, int]:
+    """A positive integer image size."""
+    width = parse_number(width, path, where, "width")
+    height = parse_number(height, path, where, "height")
+    if width < 1 or height < 1 or width != int(width) or height != int(height):
+        raise AnnotationError(
+            f"{path}: {where}: size must be positive integers, got {width}x{height}"
+        )
+    return int(width), int(height)
+
+
+def polygon_from_flat(values, path, where: str) -> np.ndarray:
+    """Vertices from a flat x, y, x, y, ... sequence, refusing odd, short and huge lists."""
+    values = list(values)
+    if len(values) % 2:
+        raise AnnotationError(f"{path}: {where}: odd number of coordinates ({len(values)})")
+    return polygon_from_points(list(zip(values[0::2], values[1::2])), path, where)
+
+
+def polygon_from_points(points, path, where: str) -> np.ndarray:
+    """Vertices from (x, y) pairs, each checked to be a finite number."""
+    if len(points) > MAX_POINTS_PER_POLYGON:
+        raise AnnotationError(
+            f"{path}: {where}: {len(points)} points; the limit is {MAX_POINTS_PER_POLYGON}"
+        )
+    if len(points) < 3:
+        raise AnnotationError(
+            f"{path}: {where}: polygon has {len(points)} points; at least 3 are needed"
+        )
+    array = np.empty((len(points), 2), dtype=np.float64)
+    for index, point in enumerate(points):
+        if not isinstance(point, (list, tuple)) or len(point) != 2:
+            raise AnnotationError(
+                f"{path}: {where}: point {index + 1} is not an (x, y) pair: {point!r}"
+            )
+        array[index, 0] = parse_number(point[0], path, where, f"x of point {index + 1}")
+        array[index, 1] = parse_number(point[1], path, where, f"y of point {index + 1}")
+    return array
+
+
+def box_vertices(xmin, ymin, xmax, ymax, path, where: str) -> np.ndarray:
+    """The corners of an axis-aligned box, checked to be finite and ordered."""
+    values = [
+        parse_number(v, path, where, name)
+        for v, name in ((xmin, "xmin"), (ymin, "ymin"), (xmax, "xmax"), (ymax, "ymax"))
+    ]
+    x0, y0, x1, y1 = values
+    if x1 < x0 or y1 < y0:
+        raise AnnotationError(f"{path}: {where}: box has max below min: {values}")
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)

@@ -1,0 +1,185 @@
+"""COCO JSON: one file for many images, polygons or RLE per annotation.
+
+Polygon segmentations are lists of flat [x, y, x, y, ...] parts; RLE segmentations (compressed
+or not, as for crowds) are decoded with pycocotools. An annotation without a segmentation but
+with a ``bbox`` is painted as that box. Annotations are painted in file order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from streetseg.labels.formats.base import (
+    MAX_MULTI_IMAGE_BYTES,
+    AnnotatedObject,
+    Annotation,
+    AnnotationError,
+    box_vertices,
+    parse_number,
+    parse_size,
+    polygon_from_flat,
+    read_json,
+)
+from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+
+
+def compressed_counts(text: str) -> list[int]:
+    """Decode the run lengths of a compressed COCO RLE string (the LEB128-like code of the
+    COCO API), so that they can be checked before pycocotools, which trusts them, decodes."""
+    counts, position = [], 0
+    while position < len(text):
+        value, shift, more = 0, 0, True
+        while more:
+            code = ord(text[position]) - 48
+            if not 0 <= code < 64:
+                raise ValueError(f"character {text[position]!r} is not in the RLE alphabet")
+            value |= (code & 0x1F) << (5 * shift)
+            more = bool(code & 0x20)
+            position, shift = position + 1, shift + 1
+            if more and position >= len(text):
+                raise ValueError("the string ends inside a number")
+            if not more and code & 0x10:
+                value |= -1 << (5 * shift)
+        if len(counts) > 2:
+            value += counts[-2]
+        counts.append(value)
+    return counts
+
+
+def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.ndarray:
+    from pycocotools import mask as coco_mask
+
+    size = segmentation.get("size")
+    if size != [height, width]:
+        raise AnnotationError(
+            f"{path}: {where}: RLE size {size} is not the image's [{height}, {width}]"
+        )
+    counts = segmentation.get("counts")
+    try:
+        runs = compressed_counts(counts) if isinstance(counts, str) else counts
+        if not isinstance(runs, list) or not all(isinstance(run, int) for run in runs):
+            raise TypeError("counts must be a list of integers or an RLE string")
+    except (TypeError, ValueError) as error:
+        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+    if any(run < 0 for run in runs):
+        raise AnnotationError(f"{path}: {where}: RLE has a negative run length")
+    if sum(runs) != width * height:
+        raise AnnotationError(
+            f"{path}: {where}: RLE runs cover {sum(runs)} pixels; the image has {width * height}"
+        )
+    try:
+        if isinstance(counts, list):
+            rle = coco_mask.frPyObjects(segmentation, height, width)
+        elif isinstance(counts, str):
+            rle = {"size": size, "counts": counts.encode("ascii")}
+        else:
+            raise TypeError("counts must be a list or a string")
+        bitmap = coco_mask.decode(rle)
+    except (TypeError, ValueError, UnicodeError) as error:
+        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+    return bitmap.astype(bool)
+
+
+class CocoIndex:
+    """A COCO file indexed once: images by file name, categories by id, and the annotations of
+    the ``wanted`` images (all, for None) by image id.
+
+    The document is loaded whole (Python objects take several times the file's size), but only
+    the wanted images' entries outlive this constructor."""
+
+    def __init__(self, path, wanted=None, document=None):
+        data = read_json(path, MAX_MULTI_IMAGE_BYTES) if document is None else document
+        if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), list) for k in ("images", "annotations", "categories")
+        ):
+            raise AnnotationError(
+                f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)"
+            )
+        self.path, self.index, keep = path, ImageIndex(path, "images"), wanted_test(wanted)
+        names_by_id = {}
+        for number, image in enumerate(data["images"], start=1):
+            if not isinstance(image, dict):
+                raise AnnotationError(f"{path}: image {number}: not an object")
+            name = str(image.get("file_name", ""))
+            where, image_id = f"image {name!r}", image.get("id")
+            if not isinstance(image_id, (int, str)):
+                raise AnnotationError(
+                    f"{path}: {where}: id is not an integer or string: {image_id!r}"
+                )
+            if image_id in names_by_id:
+                raise AnnotationError(
+                    f"{path}: {where}: id {image_id!r} is also the id of image {names_by_id[image_id]!r}"
+                )
+            names_by_id[image_id] = name
+            self.index.add(name, image if keep(name) else None, where)
+        self.categories = {}
+        for category in data["categories"]:
+            if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
+                raise AnnotationError(f"{path}: category {category!r} has no integer or string id")
+            if category["id"] in self.categories:
+                raise AnnotationError(
+                    f"{path}: category {category['id']!r} ({category.get('name')!r}): a second category has this id"
+                )
+            self.categories[category["id"]] = str(category.get("name", ""))
+        kept = {image["id"] for image in self.index.entries.values() if image is not None}
+        self.items = {image_id: [] for image_id in kept}
+        for number, item in enumerate(data["annotations"], start=1):
+            if not isinstance(item, dict):
+                raise AnnotationError(f"{path}: annotation {number}: not an object")
+            image_id = item.get("image_id")
+            if isinstance(image_id, (int, str)) and image_id in kept:
+                self.items[image_id].append((number, item))
+
+    def read(self, image_name: str) -> Annotation | None:
+        """The image's annotations; None if its entry was not kept (it was not wanted)."""
+        image = self.index.entries[self.index.name_of(image_name)]
+        if image is None:
+            return None
+        return parse_coco_image(self.path, image, self.items[image["id"]], self.categories)
+
+
+def parse_coco_image(path, image: dict, items, categories: dict) -> Annotation:
+    """Read one image's ``(number, annotation)`` items, ``number`` counting from 1 in the file."""
+    where_image = f"image {image.get('file_name')!r}"
+    width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
+    annotation = Annotation(str(path), str(image.get("file_name")), width, height)
+    for number, item in items:
+        where = f"annotation {item.get('id', number)}"
+        category_id = item.get("category_id")
+        if not isinstance(category_id, (int, str)) or category_id not in categories:
+            raise AnnotationError(
+                f"{path}: {where}: unknown category_id {item.get('category_id')!r}"
+            )
+        name = categories[item["category_id"]]
+        where += f" ({name.strip()!r})"
+        segmentation = item.get("segmentation")
+        if isinstance(segmentation, dict):
+            bitmap = _rle(segmentation, path, where, width, height)
+            annotation.objects.append(AnnotatedObject(name, where, bitmap=bitmap))
+        elif isinstance(segmentation, list) and segmentation:
+            for part_number, part in enumerate(segmentation, start=1):
+                part_where = f"{where} part {part_number}"
+                if not isinstance(part, list):
+                    raise AnnotationError(
+                        f"{path}: {part_where}: a polygon part must be a list of numbers"
+                    )
+                vertices = polygon_from_flat(part, path, part_where)
+                annotation.objects.append(AnnotatedObject(name, part_where, vertices=vertices))
+        elif isinstance(item.get("bbox"), list) and len(item["bbox"]) == 4:
+            x, y, w, h = (parse_number(v, path, where, "bbox") for v in item["bbox"])
+            annotation.objects.append(
+                AnnotatedObject(name, where, vertices=box_vertices(x, y, x + w, y + h, path, where))
+            )
+        else:
+            raise AnnotationError(f"{path}: {where}: has neither a segmentation nor a bbox")
+    return annotation
+
+
+def parse_coco_json(path, image_name: str, document=None) -> Annotation:
+    """Read the annotations of one image from a COCO JSON file."""
+    return CocoIndex(path, {image_name}, document).read(image_name)
+
+
+def coco_image_names(path, document=None) -> list[str]:
+    """The file names of all images a COCO JSON file describes."""
+    return list(CocoIndex(path, set(), document).index.entries)

@@ -1,0 +1,196 @@
+"""CVAT for images 1.1 XML: one file describes many images.
+
+::
+
+    <annotations><version>1.1</version>
+      <image id="0" name="frames/a.jpg" width="W" height="H">
+        <polygon label="road" points="x0,y0;x1,y1;..." z_order="0" occluded="0"/>
+        <box label="car" xtl=".." ytl=".." xbr=".." ybr=".." z_order="1"/>
+        <mask label="tree" rle="3, 5, 2, ..." left="x" top="y" width="w" height="h"/>
+      </image>
+    </annotations>
+
+Shapes are painted in ascending ``z_order``; equal z_order keeps file order. Polylines,
+points and other shapes without area are skipped and counted.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+import numpy as np
+
+from streetseg.labels.formats.base import (
+    MAX_MULTI_IMAGE_BYTES,
+    AnnotatedObject,
+    Annotation,
+    AnnotationError,
+    box_vertices,
+    iter_xml_children,
+    parse_number,
+    parse_size,
+    polygon_from_points,
+)
+
+
+def _base_name(name: str) -> str:
+    return PurePosixPath(name.replace("\\", "/")).name
+
+
+class ImageIndex:
+    """The image entries of a multi-image export by name, for dict look-ups: the entry whose
+    name is the image's, or else whose base name is, if that is unique. Names must be unique."""
+
+    def __init__(self, path, what: str):
+        self.path, self.what = path, what
+        self.entries: dict = {}  # name -> entry, or None for an entry not kept
+        self._by_base: dict[str, list[str]] = {}
+
+    def add(self, name: str, entry, where: str) -> None:
+        if name in self.entries:
+            raise AnnotationError(f"{self.path}: {where} appears twice; image names must be unique")
+        self.entries[name] = entry
+        self._by_base.setdefault(_base_name(name), []).append(name)
+
+    def name_of(self, image_name: str) -> str:
+        if image_name in self.entries:
+            return image_name
+        base = _base_name(image_name)
+        loose = self._by_base.get(base, [])
+        if len(loose) == 1:
+            return loose[0]
+        if len(loose) > 1:
+            raise AnnotationError(
+                f"{self.path}: {len(loose)} {self.what} entries are named {base!r}; use full names"
+            )
+        raise AnnotationError(f"{self.path}: no {self.what} entry for image {image_name!r}")
+
+
+def wanted_test(wanted):
+    """A test of whether an entry name may be asked for by one of the ``wanted`` image names
+    (by name or base name); None wants every entry."""
+    if wanted is None:
+        return lambda name: True
+    bases = {_base_name(name) for name in wanted}
+    return lambda name: name in wanted or _base_name(name) in bases
+
+
+def find_image_entry(entries, image_name: str, path, what: str):
+    """The entry whose name is ``image_name``, or whose base name is, if that is unique."""
+    index = ImageIndex(path, what)
+    for entry, name in entries:
+        index.add(name, entry, f"{what} entry {name!r}")
+    return index.entries[index.name_of(image_name)]
+
+
+def _points(text: str | None, path, where: str) -> np.ndarray:
+    pairs = [pair.split(",") for pair in (text or "").strip().split(";") if pair.strip()]
+    return polygon_from_points(
+        [tuple(pair) if len(pair) == 2 else pair for pair in pairs], path, where
+    )
+
+
+def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
+    """Decode CVAT's mask RLE: alternating run lengths, starting with 0s, row-major in a box."""
+    numbers = [
+        parse_number(element.get(key), path, where, key)
+        for key in ("left", "top", "width", "height")
+    ]
+    if any(number != int(number) for number in numbers):
+        raise AnnotationError(f"{path}: {where}: mask box must be whole pixels, got {numbers}")
+    left, top, box_w, box_h = (int(number) for number in numbers)
+    if (
+        box_w < 1
+        or box_h < 1
+        or left < 0
+        or top < 0
+        or left + box_w > width
+        or top + box_h > height
+    ):
+        raise AnnotationError(
+            f"{path}: {where}: mask box {box_w}x{box_h} at ({left}, {top}) is not inside the "
+            f"{width}x{height} image"
+        )
+    try:
+        runs = [int(value) for value in (element.get("rle") or "").split(",")]
+    except (ValueError, OverflowError):
+        raise AnnotationError(f"{path}: {where}: rle is not a list of integers") from None
+    if any(run < 0 for run in runs) or sum(runs) != box_w * box_h:
+        raise AnnotationError(
+            f"{path}: {where}: rle covers {sum(runs)} pixels but the box is {box_w}x{box_h}"
+        )
+    values = np.repeat(np.arange(len(runs)) % 2 == 1, runs).reshape(box_h, box_w)
+    bitmap = np.zeros((height, width), dtype=bool)
+    bitmap[top : top + box_h, left : left + box_w] = values
+    return bitmap
+
+
+class CvatIndex:
+    """The ``<image>`` entries of a CVAT export, read in one pass. Every name is indexed, but
+    only the elements of ``wanted`` image names are kept (all, for None): a streamed 1 GB
+    export costs a job the images it paints, not the whole tree."""
+
+    def __init__(self, path, wanted=None, document=None):
+        self.path, self.index = path, ImageIndex(path, "<image>")
+        keep = wanted_test(wanted)
+        children = (
+            iter_xml_children(path, MAX_MULTI_IMAGE_BYTES)
+            if document is None
+            else iter([document, *document])
+        )
+        root = next(children)
+        if root.tag != "annotations":
+            raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotations>")
+        for element in children:
+            if element.tag == "image":
+                name = element.get("name") or ""
+                self.index.add(name, element if keep(name) else None, f"<image name={name!r}>")
+
+    def read(self, image_name: str) -> Annotation | None:
+        """The image's shapes; None if its element was not kept (it was not wanted)."""
+        image = self.index.entries[self.index.name_of(image_name)]
+        return None if image is None else parse_cvat_image(image, self.path)
+
+
+def parse_cvat_image(image, path) -> Annotation:
+    """Read the shapes of one ``<image>`` element."""
+    where_image = f"<image name={image.get('name')!r}>"
+    width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
+    annotation = Annotation(str(path), image.get("name") or "", width, height)
+    shapes = []
+    for number, element in enumerate(image, start=1):
+        kind = element.tag if isinstance(element.tag, str) else ""
+        if kind not in ("polygon", "box", "mask"):
+            if kind and kind != "tag":  # A <tag> labels the whole image; it is not a shape.
+                annotation.skip(kind)
+            continue
+        name = (element.get("label") or "").strip()
+        where = f"{where_image} {kind} {number}" + (f" ({name!r})" if name else "")
+        if not name:
+            raise AnnotationError(f"{path}: {where}: missing label")
+        z_order = parse_number(element.get("z_order", "0"), path, where, "z_order")
+        if kind == "polygon":
+            shape = AnnotatedObject(
+                name, where, vertices=_points(element.get("points"), path, where)
+            )
+        elif kind == "box":
+            vertices = box_vertices(
+                *(element.get(k) for k in ("xtl", "ytl", "xbr", "ybr")), path, where
+            )
+            shape = AnnotatedObject(name, where, vertices=vertices)
+        else:
+            shape = AnnotatedObject(name, where, bitmap=_mask(element, path, where, width, height))
+        shapes.append((z_order, number, shape))
+    annotation.objects = [shape for _, _, shape in sorted(shapes, key=lambda item: item[:2])]
+    return annotation
+
+
+def parse_cvat_xml(path, image_name: str, document=None) -> Annotation:
+    """Read the shapes of one image from a CVAT 1.1 XML export."""
+    return CvatIndex(path, {image_name}, document).read(image_name)
+
+
+def cvat_image_names(path, document=None) -> list[str]:
+    """The names of all images a CVAT 1.1 XML export describes; the file is streamed and no
+    element is kept, so listing a 1 GB export does not hold its tree."""
+    return list(CvatIndex(path, set(), document).index.entries)

@@ -1,0 +1,148 @@
+"""Labelbox's PASCAL VOC XML export: one file per image.
+
+::
+
+    <annotation>
+      <filename>scene.jpg</filename>
+      <size><width>W</width><height>H</height><depth>3</depth></size>
+      <object>
+        <name>road</name>
+        <polygon><x1>..</x1><y1>..</y1><x2>..</x2><y2>..</y2>...</polygon>
+      </object>
+      <object><name>sky</name><bndbox><xmin/><ymin/><xmax/><ymax/></bndbox></object>
+    </annotation>
+
+The polygon's children are numbered from 1 and alternate x and y. Objects keep file order,
+which is the paint order.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+from lxml import etree
+
+from streetseg.labels.formats.base import (
+    MAX_POINTS_PER_POLYGON,
+    AnnotatedObject,
+    Annotation,
+    AnnotationError,
+    box_vertices,
+    parse_number,
+    parse_size,
+    polygon_from_points,
+    read_xml,
+    unique_child,
+)
+
+_POINT_TAG = re.compile(r"^([xy])(\d+)$")
+
+
+def _required_text(element, tag: str, path, where: str) -> str:
+    child = unique_child(element, tag, path, where)
+    if child is None or child.text is None or not child.text.strip():
+        raise AnnotationError(f"{path}: {where}: missing <{tag}>")
+    return child.text
+
+
+def _polygon(polygon, path, where: str) -> np.ndarray:
+    coords: dict[tuple[str, int], float] = {}
+    for child in polygon:
+        if not isinstance(child.tag, str):
+            continue
+        match = _POINT_TAG.match(child.tag.strip().lower())
+        if match is None:
+            raise AnnotationError(f"{path}: {where}: unexpected polygon element <{child.tag}>")
+        if len(coords) >= 2 * MAX_POINTS_PER_POLYGON:
+            raise AnnotationError(
+                f"{path}: {where}: more than {MAX_POINTS_PER_POLYGON} polygon points"
+            )
+        key = (match.group(1), int(match.group(2)))
+        if key in coords:
+            raise AnnotationError(f"{path}: {where}: polygon point <{child.tag}> appears twice")
+        coords[key] = parse_number(child.text, path, where, child.tag)
+    xs = sorted(index for axis, index in coords if axis == "x")
+    ys = sorted(index for axis, index in coords if axis == "y")
+    if xs != ys:
+        raise AnnotationError(
+            f"{path}: {where}: polygon x and y coordinates do not pair up "
+            f"({len(xs)} x values, {len(ys)} y values): odd number of coordinates"
+        )
+    if xs != list(range(1, len(xs) + 1)):
+        raise AnnotationError(f"{path}: {where}: polygon points must be numbered 1..n")
+    return polygon_from_points([(coords[("x", i)], coords[("y", i)]) for i in xs], path, where)
+
+
+def parse_root(root, path) -> Annotation:
+    """Read a parsed ``<annotation>`` element with a ``<size>``."""
+    size = unique_child(root, "size", path, "<annotation>")
+    if size is None:
+        raise AnnotationError(f"{path}: missing <size>")
+    width, height = parse_size(
+        _required_text(size, "width", path, "<size>"),
+        _required_text(size, "height", path, "<size>"),
+        path,
+        "<size>",
+    )
+    filename = unique_child(root, "filename", path, "<annotation>")
+    filename = "" if filename is None else (filename.text or "").strip()
+    annotation = Annotation(str(path), filename, width, height)
+    for number, element in enumerate(root.iter("object"), start=1):
+        names = [child.text or "" for child in element.findall("name")]
+        name = names[0] if names else None
+        where = f"object {number}" + (f" ({name.strip()!r})" if name and name.strip() else "")
+        if len(names) > 1:  # Painting the first of two names once turned a car into road.
+            raise AnnotationError(
+                f"{path}: {where}: <name> appears {len(names)} times ({names}); it must be unique"
+            )
+        if name is None or not name.strip():
+            raise AnnotationError(f"{path}: {where}: missing <name>")
+        shapes = element.findall("polygon") + element.findall("bndbox")
+        if len(shapes) > 1:
+            raise AnnotationError(
+                f"{path}: {where}: has {len(shapes)} shapes ({', '.join(f'<{s.tag}>' for s in shapes)}); "
+                "an object must have exactly one <polygon> or <bndbox>"
+            )
+        polygon, box = element.find("polygon"), element.find("bndbox")
+        if polygon is not None:
+            vertices = _polygon(polygon, path, where)
+        elif box is not None:
+            vertices = box_vertices(
+                *(
+                    _required_text(box, tag, path, where)
+                    for tag in ("xmin", "ymin", "xmax", "ymax")
+                ),
+                path,
+                where,
+            )
+        else:
+            raise AnnotationError(f"{path}: {where}: has neither <polygon> nor <bndbox>")
+        annotation.objects.append(AnnotatedObject(name, where, vertices=vertices))
+    return annotation
+
+
+def parse_voc_xml(path: str | Path, document=None) -> Annotation:
+    """Read one Labelbox PASCAL VOC XML file."""
+    root = read_xml(path) if document is None else document
+    if root.tag != "annotation":
+        raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
+    return parse_root(root, path)
+
+
+def write_voc_xml(path: str | Path, filename: str, width: int, height: int, objects) -> None:
+    """Write (name, vertices) objects as a Labelbox-style VOC XML file."""
+    root = etree.Element("annotation")
+    etree.SubElement(root, "filename").text = filename
+    size = etree.SubElement(root, "size")
+    for tag, value in (("width", width), ("height", height), ("depth", 3)):
+        etree.SubElement(size, tag).text = str(value)
+    for name, vertices in objects:
+        element = etree.SubElement(root, "object")
+        etree.SubElement(element, "name").text = name
+        polygon = etree.SubElement(element, "polygon")
+        for index, (x, y) in enumerate(np.asarray(vertices, dtype=np.float64), start=1):
+            etree.SubElement(polygon, f"x{index}").text = f"{x:.2f}"
+            etree.SubElement(polygon, f"y{index}").text = f"{y:.2f}"
+    Path(path).write_bytes(etree.tostring(root, pretty_print=True, xml_declaration=True))

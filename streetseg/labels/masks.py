@@ -1,0 +1,313 @@
+"""The mask stage: annotations (any supported format) in, one class-id palette PNG per sample out.
+
+:func:`make_mask` does one sample. :func:`make_masks` does a chunk of samples in one process,
+which is what a Snakemake job runs: starting Python and importing this package costs far more
+than rasterising one annotation.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from streetseg.common.files import atomic_path, write_bytes_atomic
+from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size
+from streetseg.common.problems import Problem, from_message, write_problems
+from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
+from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
+from streetseg.labels.formats.base import AnnotationError
+from streetseg.labels.formats.dense import (
+    color_keys,
+    dense_kind,
+    key_to_color,
+    map_index_values,
+    open_mask_image,
+)
+from streetseg.labels.rasterize import fill_polygon
+from streetseg.labels.resolver import LabelResolver
+
+
+def encode_mask(mask: np.ndarray, table: ClassTable) -> bytes:
+    """Encode a class-id array as an 8-bit palette PNG whose palette holds the class colours."""
+    image = Image.fromarray(mask.astype(np.uint8), mode="P")
+    image.putpalette(table.palette())
+    buffer = io.BytesIO()
+    # Fixed settings keep the bytes identical from run to run.
+    image.save(buffer, format="PNG", compress_level=6, optimize=False)
+    return buffer.getvalue()
+
+
+def read_mask(path: str | Path) -> np.ndarray:
+    """Read a class-id mask PNG back as a uint8 array (palette indices, not colours)."""
+    with Image.open(path) as image:
+        if image.mode not in ("P", "L"):
+            raise ValueError(
+                f"{path}: a mask must be a palette or 8-bit grey PNG, not {image.mode}"
+            )
+        return np.asarray(image, dtype=np.uint8)
+
+
+def _resize_nearest(labels: np.ndarray, width: int, height: int) -> np.ndarray:
+    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
+
+
+def polygon_mask(
+    annotation, resolver: LabelResolver, width: int, height: int, scale=(1.0, 1.0), unannotated=0
+):
+    """Paint an annotation's shapes in order over ``unannotated`` (the label of pixels no shape
+    covers: a class id or 255); return the mask and its statistics."""
+    mask = np.full((height, width), unannotated, dtype=np.uint8)
+    covered = np.zeros((height, width), dtype=np.uint8)
+    stats = {
+        "objects": len(annotation.objects),
+        "ignored": 0,
+        "unknown": 0,
+        "unknown_names": [],
+        "skipped": sum(annotation.skipped.values()),
+        "skipped_kinds": dict(annotation.skipped),
+    }
+    for obj in annotation.objects:
+        label = resolver.resolve(obj.name, f"{annotation.path}: {obj.where}")
+        if label is None:
+            stats["unknown"] += 1
+            stats["unknown_names"].append(obj.name.strip())
+            continue
+        stats["ignored"] += label == IGNORE_LABEL
+        if obj.bitmap is not None:
+            bitmap = obj.bitmap
+            if bitmap.shape != (height, width):
+                bitmap = _resize_nearest(bitmap.astype(np.uint8), width, height).astype(bool)
+            mask[bitmap] = label
+            covered[bitmap] = label != IGNORE_LABEL
+        else:
+            vertices = obj.vertices * np.asarray(scale)
+            fill_polygon(mask, vertices, label)
+            fill_polygon(covered, vertices, int(label != IGNORE_LABEL))
+    stats["coverage"] = float(covered.mean())
+    return mask, stats
+
+
+def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels: int):
+    """Map a dense label PNG to class ids; return the mask (at the PNG's size) and statistics."""
+    image = open_mask_image(path, max_pixels)
+    kind = dense_kind(image)
+    if fmt != "auto" and f"{kind}_png" != fmt:
+        raise AnnotationError(
+            f"{path}: configured as {fmt} but the image is a {kind} mask ({image.mode})"
+        )
+    if kind == "index":
+        source = np.asarray(image)
+        lookup = resolver.index_lookup(labels.get("index_map") or {}, np.unique(source))
+        transparent = np.zeros(source.shape, dtype=bool)
+        describe = str
+    else:
+        source, transparent = color_keys(image)
+        lookup = resolver.color_lookup(labels.get("color_map") or {}, np.unique(source))
+        describe = key_to_color
+    mask, unknown = map_index_values(source, lookup, path)
+    # Transparent pixels are unlabelled whatever their colour, so they are never "unknown".
+    unknown = {v: n for v, n in unknown.items() if not transparent[source == v].all()}
+    if unknown and resolver.unknown == "error":
+        found = ", ".join(
+            f"{describe(v)} ({n} px)" for v, n in sorted(unknown.items(), key=lambda i: -i[1])
+        )
+        raise AnnotationError(
+            f"{path}: unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
+            f"to one of: {', '.join(resolver.table.names)} or 'ignore'"
+        )
+    # Unknown values under the "ignore" policy, and transparent pixels, are not labelled.
+    unknown_pixels = np.isin(source, list(unknown)) | transparent
+    mask[unknown_pixels] = IGNORE_LABEL
+    stats = {
+        "objects": 0,
+        "ignored": int((mask == IGNORE_LABEL).sum() - unknown_pixels.sum()),
+        "unknown": int(sum(unknown.values())),
+        "unknown_names": [describe(v) for v in sorted(unknown)],
+        "skipped": 0,
+        "skipped_kinds": {},
+        "coverage": float((mask != IGNORE_LABEL).mean()),
+    }
+    return mask, stats
+
+
+def build_mask(
+    annotation_path: str | Path,
+    image_path: str | Path,
+    classes: list[dict],
+    labels: dict | None = None,
+    fmt: str = "auto",
+    size_mismatch: str = "error",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    reader: AnnotationReader | None = None,
+) -> tuple[np.ndarray, dict]:
+    """Rasterise one annotation at its image's size; return the class-id mask and statistics
+    (objects, ignored, unknown, unknown_names, skipped, skipped_kinds, coverage, format,
+    width, height). ``skipped`` counts shapes without area, ``skipped_kinds`` by kind.
+
+    A ``reader`` shared by the calls of one job parses each multi-image export once.
+
+    The image is opened to check that it exists, decodes, and has the size the annotation
+    declares. A mismatch is an error, because the labels would not line up with the photo,
+    unless ``size_mismatch="rescale"`` scales the labels to the image.
+    """
+    labels = labels or {}
+    table = ClassTable.from_config(classes)
+    resolver = LabelResolver(
+        table, labels.get("aliases"), labels.get("ignore"), labels.get("unknown", "error")
+    )
+    if fmt not in FORMATS + ("auto",):
+        raise ValueError(f"unknown annotation format {fmt!r}; formats: auto, {', '.join(FORMATS)}")
+    width, height = image_size(image_path, max_pixels)
+    reader = reader or AnnotationReader()
+    kind, annotation = reader.read(annotation_path, Path(image_path).name, fmt)
+    if kind in DENSE_FORMATS:
+        mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
+        declared_h, declared_w = mask.shape
+    else:
+        declared_w, declared_h = annotation.width or width, annotation.height or height
+    if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
+        raise AnnotationError(
+            f"{annotation_path}: annotation size is {declared_w}x{declared_h} but the image "
+            f"{image_path} is {width}x{height} (set annotations.size_mismatch: rescale to scale it)"
+        )
+    if kind in DENSE_FORMATS:
+        if mask.shape != (height, width):
+            mask = _resize_nearest(mask, width, height)
+    else:
+        scale = (width / declared_w, height / declared_h)
+        unannotated = resolver.label(
+            unannotated_class(classes, labels.get("unannotated"), [annotation_path])
+        )
+        mask, stats = polygon_mask(annotation, resolver, width, height, scale, unannotated)
+    stats.update({"format": kind, "width": width, "height": height})
+    return mask, stats
+
+
+def make_mask(
+    annotation_path,
+    image_path,
+    mask_path,
+    classes,
+    labels=None,
+    fmt="auto",
+    size_mismatch="error",
+    max_pixels=DEFAULT_MAX_PIXELS,
+) -> np.ndarray:
+    """:func:`build_mask`, written to ``mask_path`` as a palette PNG; returns the mask."""
+    mask, _ = build_mask(
+        annotation_path, image_path, classes, labels, fmt, size_mismatch, max_pixels
+    )
+    write_bytes_atomic(mask_path, encode_mask(mask, ClassTable.from_config(classes)))
+    return mask
+
+
+# The per-image columns of a chunk's statistics table, before the pixel counts per class id.
+STATS_COLUMNS = [
+    "sample",
+    "width",
+    "height",
+    "format",
+    "coverage",
+    "objects",
+    "ignored",
+    "unknown",
+    "skipped",
+    "unknown_names",
+]
+
+
+def pixel_columns(table: ClassTable) -> list[str]:
+    """The statistics table's pixel-count columns: one per class id, then the ignored pixels."""
+    return [f"pixels_{class_id}" for class_id in table.ids] + [f"pixels_{IGNORE_LABEL}"]
+
+
+def unlabelled_mask(image_path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
+    """The mask of a sample whose labels cannot be read: every pixel ignored (255), at the
+    image's size when its header can be read, else 1x1. It teaches and scores nothing."""
+    try:
+        with Image.open(image_path) as image:
+            width, height = image.size
+        if width * height > max_pixels:
+            width = height = 1
+    except (OSError, SyntaxError, ValueError):
+        width = height = 1
+    return np.full((height, width), IGNORE_LABEL, dtype=np.uint8)
+
+
+def make_masks(
+    samples: list[str],
+    annotation_paths: list[str],
+    image_paths: list[str],
+    mask_paths: list[str],
+    stats_path: str | Path,
+    classes: list[dict],
+    labels: dict | None = None,
+    fmt: str = "auto",
+    size_mismatch: str = "error",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    log=print,
+    progress=None,
+    progress_seconds: float = 10.0,
+    problems_path: str | Path | None = None,
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Make the masks of a chunk of samples (the four lists are parallel) in one process.
+
+    Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per good sample
+    of :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
+    these instead of reading every mask again). A bad annotation or image never stops the
+    others: it becomes a row of the problem table (``problems_path``, see streetseg.common.problems),
+    and its mask ignores every pixel (:func:`unlabelled_mask`), so that every good mask of the
+    chunk is kept and the job's outputs are whole. Each problem goes to ``log``; a progress
+    line (done/total, rate) goes to ``progress`` (default ``log``) every ``progress_seconds``
+    and at the end. Returns the statistics and the problems.
+    """
+    lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
+    if len(lengths) != 1:
+        raise ValueError(f"make_masks needs lists of one length, not {sorted(lengths)}")
+    table = ClassTable.from_config(classes)
+    counted = np.array([*table.ids, IGNORE_LABEL])
+    total, rows, problems = len(samples), [], []
+    reader = AnnotationReader(zip(annotation_paths, (Path(image).name for image in image_paths)))
+    started = last = time.perf_counter()
+    for done, (sample, annotation, image, out) in enumerate(
+        zip(samples, annotation_paths, image_paths, mask_paths), 1
+    ):
+        try:
+            mask, stats = build_mask(
+                annotation, image, classes, labels, fmt, size_mismatch, max_pixels, reader
+            )
+        except (AnnotationError, ImageError, OSError) as problem:
+            log(f"problem: {problem}")
+            at_fault = image if str(problem).startswith(str(image)) else annotation
+            problems.append(from_message(str(problem), str(at_fault), sample))
+            write_bytes_atomic(out, encode_mask(unlabelled_mask(image, max_pixels), table))
+        else:
+            write_bytes_atomic(out, encode_mask(mask, table))
+            stats["unknown_names"] = ";".join(sorted(set(stats["unknown_names"])))
+            if stats["skipped"]:
+                kinds = ", ".join(
+                    f"{kind} {count}" for kind, count in sorted(stats["skipped_kinds"].items())
+                )
+                log(
+                    f"WARNING: {annotation} ({Path(image).name}): skipped {stats['skipped']} shapes without area ({kinds})"
+                )
+            pixels = np.bincount(mask.ravel(), minlength=256)[counted]
+            rows.append(
+                {"sample": sample, **stats, **dict(zip(pixel_columns(table), pixels.tolist()))}
+            )
+        if time.perf_counter() - last >= progress_seconds or done == total:
+            last = time.perf_counter()
+            (progress or log)(
+                f"{done}/{total} masks ({done / max(last - started, 1e-9):.0f}/s), {len(problems)} with problems"
+            )
+    frame = pd.DataFrame(rows, columns=STATS_COLUMNS + pixel_columns(table))
+    if problems_path is not None:
+        write_problems(problems, problems_path)
+    with atomic_path(stats_path) as temporary:
+        frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
+    return frame, problems

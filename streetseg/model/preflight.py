@@ -1,0 +1,66 @@
+"""Checks of the config against the data and the model that need no job: they run while the
+DAG is built (rules/common.smk), so a mismatch stops the run before anything is computed.
+
+This module imports neither TensorFlow nor Keras: it runs at every ``snakemake`` start.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from streetseg.labels.classes import ConfigError
+
+# Backbones from keras.applications down-sample five times.
+ENCODER_STRIDE = 32
+
+
+def input_stride(model: dict) -> int:
+    """What both sides of the model's input must be divisible by (train.model)."""
+    if model.get("encoder", "unet") != "unet":
+        return ENCODER_STRIDE
+    return 2 ** int(model.get("depth", 4))
+
+
+def check_image_size(image_size, model: dict) -> None:
+    """Refuse a train.image_size the model cannot take (its down-sampling steps)."""
+    height, width = (int(side) for side in image_size)
+    step = input_stride(model)
+    if height % step or width % step:
+        encoder = model.get("encoder", "unet")
+        why = f"depth {model.get('depth', 4)}" if encoder == "unet" else f"encoder {encoder}"
+        raise ConfigError(
+            f"train.image_size {height}x{width} must be divisible by {step} on both sides "
+            f"({why}); e.g. {height - height % step or step}x{width - width % step or step}"
+        )
+
+
+def model_class_count(path: str | Path) -> int | None:
+    """How many classes a saved model predicts, read from its metadata without loading it:
+    the output layer of a ``.keras`` file, or ``streetseg.json`` of an exported SavedModel.
+    None when the file says nothing readable (the job that loads the model checks then)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            return len(json.loads((path / "streetseg.json").read_text())["classes"])
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))["config"]
+        layers = {layer["config"]["name"]: layer["config"] for layer in config["layers"]}
+        # Keras 3 writes one output as ["name", 0, 0], several as [["name", 0, 0], ...].
+        outputs = config["output_layers"]
+        output = outputs[0] if isinstance(outputs[0], str) else outputs[0][0]
+        return int(layers[output]["filters"])
+    except (OSError, KeyError, IndexError, TypeError, ValueError, zipfile.BadZipFile):
+        return None
+
+
+def check_model_classes(path: str | Path, classes: list[dict]) -> None:
+    """Refuse a model whose number of classes differs from the config's class list."""
+    count = model_class_count(path)
+    if count is not None and count != len(classes):
+        raise ConfigError(
+            f"{path}: the model predicts {count} classes but the config lists {len(classes)} "
+            f"({', '.join(entry['name'] for entry in classes)}); use the config the model was "
+            "trained with"
+        )

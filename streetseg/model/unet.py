@@ -1,0 +1,62 @@
+"""The U-Net: small builder functions composing a functional Keras model."""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from streetseg.model.blocks import conv_block
+from streetseg.model.encoders import build_encoder_unet
+from streetseg.model.preflight import check_image_size
+
+
+def build_unet(
+    image_size: tuple[int, int],
+    num_classes: int,
+    depth: int = 4,
+    base_filters: int = 16,
+    dropout_rate: float = 0.1,
+    batch_norm: bool = True,
+) -> keras.Model:
+    """A U-Net taking float RGB in [0, 255] and returning per-pixel class probabilities.
+
+    ``depth`` counts the down-sampling steps, so both sides of ``image_size`` must be
+    divisible by ``2 ** depth``. Filters double at each level from ``base_filters``.
+    """
+    check_image_size(image_size, {"encoder": "unet", "depth": depth})
+    height, width = (int(side) for side in image_size)
+    inputs = keras.Input(shape=(height, width, 3), name="image")
+    x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
+    skips = []
+    for level in range(depth):
+        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}")
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"down{level}_pool")(x)
+    x = conv_block(x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck")
+    for level in reversed(range(depth)):
+        filters = base_filters * 2**level
+        x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same", name=f"up{level}_tconv")(
+            x
+        )
+        x = layers.Concatenate(name=f"up{level}_concat")([x, skips[level]])
+        x = conv_block(x, filters, batch_norm, name=f"up{level}")
+    # The softmax is kept in float32 so that mixed precision cannot underflow probabilities.
+    outputs = layers.Conv2D(
+        num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
+    )(x)
+    return keras.Model(inputs, outputs, name="unet")
+
+
+def build_model(
+    image_size: tuple[int, int],
+    num_classes: int,
+    encoder: str = "unet",
+    encoder_weights: str | None = None,
+    depth: int = 4,
+    **options,
+) -> keras.Model:
+    """The configured model: the plain U-Net, or a U-Net on a pretrained keras.applications
+    encoder (``encoder`` names it; ``encoder_weights`` is "imagenet", a file path or None)."""
+    if encoder == "unet":
+        return build_unet(image_size, num_classes, depth=depth, **options)
+    return build_encoder_unet(image_size, num_classes, encoder, encoder_weights, **options)

@@ -1,1 +1,0 @@
-"""The synthetic street scenes behind the demo stage (see streetseg.demo)."""
