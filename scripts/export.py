@@ -1,4 +1,5 @@
-"""Snakemake adapter: export the trained model and write its model card (streetseg.inference.export)."""
+"""Snakemake adapter: export the trained model and write its model card
+(streetseg.inference.export)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 

@@ -1,4 +1,5 @@
-"""Snakemake adapter: merge the chunk tables into class shares and a summary (streetseg.inference.infer)."""
+"""Snakemake adapter: merge the chunk tables into class shares and a summary
+(streetseg.inference.infer)."""
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 

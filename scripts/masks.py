@@ -1,4 +1,5 @@
-"""Snakemake adapter: rasterise one chunk of annotation files into masks (streetseg.labels.masks)."""
+"""Snakemake adapter: rasterise one chunk of annotation files into masks
+(streetseg.labels.masks)."""
 
 import os
 

@@ -10,8 +10,8 @@ from streetseg.report.charts import (
     plot_class_shares,
     plot_confusion,
     plot_per_class_iou,
-    plot_per_image_scores,
 )
+from streetseg.report.per_image import plot_per_image_scores
 from streetseg.report.plots import plot_training_curves, write_tables_html
 
 classes = snakemake.params.classes

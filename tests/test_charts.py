@@ -15,8 +15,8 @@ from streetseg.report.charts import (
     plot_class_shares,
     plot_confusion,
     plot_per_class_iou,
-    plot_per_image_scores,
 )
+from streetseg.report.per_image import plot_per_image_scores
 
 CLASSES = [
     {"id": 0, "name": "background", "color": [0, 0, 0]},

@@ -16,7 +16,7 @@ def log_to(path: str | Path) -> None:
     """
     global _console
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    log_file = open(path, "w", buffering=1)
+    log_file = open(path, "w", buffering=1)  # noqa: SIM115  (open for the process's life)
     # Keep a handle on the terminal so that warnings can still reach the person running it.
     _console = os.fdopen(os.dup(2), "w", buffering=1)
     sys.stdout.flush()

@@ -112,3 +112,11 @@ def encoded_image(
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue(), "png", pixels.shape[0], pixels.shape[1]
+
+
+def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Resize a class-id array to ``height`` x ``width`` by nearest neighbour, the only
+    resampling that never blends two ids into a third; masks and predictions both use it."""
+    if labels.shape == (height, width):
+        return labels
+    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))

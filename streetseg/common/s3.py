@@ -62,7 +62,10 @@ def _reason(url: str, problem: Exception) -> str:
         if code == "NoSuchKey" or status == 404:
             return f"{url}: object not found"
         if code in ("AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch") or status == 403:
-            return f"{url}: access denied ({code or status}); check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            return (
+                f"{url}: access denied ({code or status}); "
+                "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+            )
         return f"{url}: S3 error {code or status}: {error.get('Message', '')}".rstrip(": ")
     return f"{url}: {type(problem).__name__}: {problem}"
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import tensorflow as tf
 
+from streetseg.data.shards import FEATURES as RECORD_FEATURES
+from streetseg.data.shards import IMAGE, MASK
+
 FEATURES = {
-    "image/encoded": tf.io.FixedLenFeature([], tf.string),
-    "image/format": tf.io.FixedLenFeature([], tf.string),
-    "image/height": tf.io.FixedLenFeature([], tf.int64),
-    "image/width": tf.io.FixedLenFeature([], tf.int64),
-    "mask/encoded": tf.io.FixedLenFeature([], tf.string),
-    "sample_id": tf.io.FixedLenFeature([], tf.string),
+    key: tf.io.FixedLenFeature([], tf.string if kind == "bytes" else tf.int64)
+    for key, kind in RECORD_FEATURES.items()
 }
 
 
@@ -26,8 +25,8 @@ def parse_record(serialized):
 
 def decode_pair(features):
     """Decode the image (float32 HxWx3, 0..255) and the mask (int32 HxWx1) at full size."""
-    image = tf.io.decode_image(features["image/encoded"], channels=3, expand_animations=False)
-    mask = tf.io.decode_png(features["mask/encoded"], channels=1)
+    image = tf.io.decode_image(features[IMAGE], channels=3, expand_animations=False)
+    mask = tf.io.decode_png(features[MASK], channels=1)
     return tf.cast(image, tf.float32), tf.cast(mask, tf.int32)
 
 
@@ -117,7 +116,7 @@ def class_pixel_counts(shard_paths: list[str], num_classes: int) -> list[int]:
     """Pixels of each class in the shards' masks, at their stored size (ignored pixels left out)."""
 
     def histogram(raw):
-        mask = tf.io.decode_png(parse_record(raw)["mask/encoded"], channels=1)
+        mask = tf.io.decode_png(parse_record(raw)[MASK], channels=1)
         return tf.math.bincount(
             tf.cast(mask, tf.int32), minlength=256, maxlength=256, dtype=tf.int64
         )

@@ -2,9 +2,9 @@
 
 Listing never stops at the first bad file: every file that cannot give a sample (no image
 beside it, an unsafe or clashing id, an unreadable or unknown annotation, an image reference
-that leads outside the data folder, a hidden file) becomes a :class:`~streetseg.common.problems.Problem`,
-and the good samples are listed all the same. Only a missing data folder or sheet stops the
-listing itself.
+that leads outside the data folder, a hidden file) becomes a
+:class:`~streetseg.common.problems.Problem`, and the good samples are listed all the same.
+Only a missing data folder or sheet stops the listing itself.
 """
 
 from __future__ import annotations

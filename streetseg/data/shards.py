@@ -43,15 +43,20 @@ def encode_ids(mask: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
-# The features of a record, in the sorted order they are serialised in.
-FEATURE_KEYS = (
-    "image/encoded",
-    "image/format",
-    "image/height",
-    "image/width",
-    "mask/encoded",
-    "sample_id",
-)
+# A record's features and their kinds: the one statement of the shard format, which
+# streetseg.data.pipeline parses.
+IMAGE, IMAGE_FORMAT, HEIGHT, WIDTH = "image/encoded", "image/format", "image/height", "image/width"
+MASK, SAMPLE_ID = "mask/encoded", "sample_id"
+FEATURES = {
+    IMAGE: "bytes",
+    IMAGE_FORMAT: "bytes",
+    HEIGHT: "int",
+    WIDTH: "int",
+    MASK: "bytes",
+    SAMPLE_ID: "bytes",
+}
+# The order they are serialised in (sorted keys).
+FEATURE_KEYS = tuple(sorted(FEATURES))
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -135,12 +140,12 @@ def serialize_sample(sample_id: str, image_path, mask_path, max_pixels=DEFAULT_M
             f"is {width}x{height}"
         )
     features = {
-        "image/encoded": _bytes_feature(tf, image_bytes),
-        "image/format": _bytes_feature(tf, image_format.encode()),
-        "image/height": _int_feature(tf, height),
-        "image/width": _int_feature(tf, width),
-        "mask/encoded": _bytes_feature(tf, mask_bytes),
-        "sample_id": _bytes_feature(tf, sample_id.encode()),
+        IMAGE: _bytes_feature(tf, image_bytes),
+        IMAGE_FORMAT: _bytes_feature(tf, image_format.encode()),
+        HEIGHT: _int_feature(tf, height),
+        WIDTH: _int_feature(tf, width),
+        MASK: _bytes_feature(tf, mask_bytes),
+        SAMPLE_ID: _bytes_feature(tf, sample_id.encode()),
     }
     example = tf.train.Example(features=tf.train.Features(feature=features))
     # Map fields serialise in a per-process random order unless asked to sort their keys.
@@ -163,11 +168,10 @@ def write_shards(
     counts = {}
     done = 0
     for shard_path, group in zip(shard_paths, groups):
-        with atomic_path(shard_path) as temporary:
-            with tf.io.TFRecordWriter(temporary) as writer:
-                for sample in group:
-                    image_path, mask_path = samples[sample]
-                    writer.write(serialize_sample(sample, image_path, mask_path, max_pixels))
+        with atomic_path(shard_path) as temporary, tf.io.TFRecordWriter(temporary) as writer:
+            for sample in group:
+                image_path, mask_path = samples[sample]
+                writer.write(serialize_sample(sample, image_path, mask_path, max_pixels))
         counts[str(shard_path)] = len(group)
         done += len(group)
         log(f"wrote {shard_path}: {len(group)} records ({done}/{len(samples)} samples)")
@@ -191,12 +195,12 @@ def read_records(shard_paths: list[str]) -> list[dict]:
         feature = example.features.feature
         records.append(
             {
-                "sample_id": feature["sample_id"].bytes_list.value[0].decode(),
-                "image": feature["image/encoded"].bytes_list.value[0],
-                "format": feature["image/format"].bytes_list.value[0].decode(),
-                "height": int(feature["image/height"].int64_list.value[0]),
-                "width": int(feature["image/width"].int64_list.value[0]),
-                "mask": feature["mask/encoded"].bytes_list.value[0],
+                "sample_id": feature[SAMPLE_ID].bytes_list.value[0].decode(),
+                "image": feature[IMAGE].bytes_list.value[0],
+                "format": feature[IMAGE_FORMAT].bytes_list.value[0].decode(),
+                "height": int(feature[HEIGHT].int64_list.value[0]),
+                "width": int(feature[WIDTH].int64_list.value[0]),
+                "mask": feature[MASK].bytes_list.value[0],
             }
         )
     return records

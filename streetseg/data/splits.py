@@ -70,7 +70,8 @@ def assign_splits(
         raise ValueError(f"unknown split name(s) {sorted(unknown)}; use one of {list(SPLITS)}")
     if not 0 <= test_fraction < 1 or not 0 <= val_fraction <= 1:
         raise ValueError(
-            f"split fractions must lie in [0, 1): test_fraction={test_fraction}, val_fraction={val_fraction}"
+            "split fractions must lie in [0, 1): "
+            f"test_fraction={test_fraction}, val_fraction={val_fraction}"
         )
     ids = set(sample_ids)
     explicit = {sample: split for sample, split in explicit.items() if sample in ids}
@@ -146,7 +147,8 @@ def sample_groups(table, spec: str, warn=sys.stderr) -> dict[str, str]:
 
 def _not_a_group(spec: str, table, why: str) -> str:
     return (
-        f"split.group: {spec!r} is not a column of the sample table (columns: {list(table.columns)}) "
+        f"split.group: {spec!r} is not a column of the sample table "
+        f"(columns: {list(table.columns)}) "
         f"and is {why}; give a column name or a regular expression with one capture group, "
         "such as '^([^_]+)_'"
     )

@@ -1,14 +1,14 @@
-"""Materials of the synthetic scenes: class ids, colour anchors, texture kinds and noise."""
+"""Materials of the synthetic scenes: colour anchors, texture kinds and noise per class."""
 
 from __future__ import annotations
 
 import numpy as np
 from PIL import Image
 
-DEFAULT_CLASS_NAMES = (
-    "background", "tree", "landscaping", "road", "sidewalk", "building", "sky", "concrete"
-)  # fmt: skip
-CLASS_IDS = {name: class_id for class_id, name in enumerate(DEFAULT_CLASS_NAMES)}
+from streetseg.labels.classes import DEMO_CLASSES
+
+DEFAULT_CLASS_NAMES = tuple(entry["name"] for entry in DEMO_CLASSES)
+CLASS_IDS = {entry["name"]: entry["id"] for entry in DEMO_CLASSES}
 
 # Colour anchors per material. Materials share anchors on purpose (grey facades, roads and
 # concrete; green trees and lawns; white skies and facades) so that colour alone is ambiguous.

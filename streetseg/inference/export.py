@@ -33,7 +33,8 @@ def export_model(
     model = keras.models.load_model(model_path, compile=False)
     if model.output_shape[-1] != table.num_classes:
         raise ValueError(
-            f"{model_path}: the model predicts {model.output_shape[-1]} classes, the config lists {table.num_classes}"
+            f"{model_path}: the model predicts {model.output_shape[-1]} classes, "
+            f"the config lists {table.num_classes}"
         )
     with atomic_folder(saved_model_dir) as temporary:
         model.export(str(temporary), format="tf_saved_model", verbose=False)
@@ -89,17 +90,19 @@ def write_model_card(
             "id": table.ids,
             "name": table.names,
             "colour (RGB)": [", ".join(str(c) for c in color) for color in table.colors],
-            "colour (hex)": ["#%02x%02x%02x" % tuple(color) for color in table.colors],
+            "colour (hex)": ["#{:02x}{:02x}{:02x}".format(*color) for color in table.colors],
         }
     )
     read = lambda path: pd.read_csv(path, sep="\t")  # noqa: E731
     sections = [
         "# Model card: streetseg U-Net",
-        f"Model file `{model_path}`, model id `{model_id(model_path)}` (first 12 hex digits of its SHA-256). "
+        f"Model file `{model_path}`, model id `{model_id(model_path)}` "
+        "(first 12 hex digits of its SHA-256). "
         f"{model.count_params():,} parameters.",
         "## Input and output",
         f"Input: float32 RGB batches of {height}x{width} (height x width) with values 0..255; the "
-        "model rescales them itself. Output: per-pixel probabilities of the classes below; the mask "
+        "model rescales them itself. Output: per-pixel probabilities of the classes below; "
+        "the mask "
         "is their argmax. `snakemake infer` resizes photos of any size to the input and maps the "
         "mask back to the photo's size by nearest neighbour.",
         "## Classes",
@@ -108,7 +111,8 @@ def write_model_card(
         f"From `{dataset_summary}`:",
         markdown_table(read(dataset_summary)),
         "## Test metrics",
-        f"On the held-out test split, never seen in training or checkpoint selection (`{metrics_summary}`):",
+        "On the held-out test split, never seen in training or checkpoint selection "
+        f"(`{metrics_summary}`):",
         markdown_table(read(metrics_summary)),
         f"Per class (`{per_class}`):",
         markdown_table(read(per_class)),

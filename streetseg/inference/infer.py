@@ -156,8 +156,8 @@ def segment_images(
         segmenter = Segmenter(model_path)
         if segmenter.num_classes != table.num_classes:
             raise InferError(
-                f"{model_path}: the model predicts {segmenter.num_classes} classes but the config lists "
-                f"{table.num_classes}"
+                f"{model_path}: the model predicts {segmenter.num_classes} classes "
+                f"but the config lists {table.num_classes}"
             )
         kept = {} if overlays else None
 

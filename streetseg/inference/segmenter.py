@@ -13,14 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
-
-def resize_labels(labels: np.ndarray, height: int, width: int) -> np.ndarray:
-    """Map model-resolution class ids back to the image's size by nearest neighbour."""
-    if labels.shape == (height, width):
-        return labels
-    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
+from streetseg.common.images import resize_labels
 
 
 def _labels_graph(probabilities, image_size):
@@ -111,14 +105,15 @@ class Segmenter:
         self.num_classes = int(output_shape[-1])
 
     def labels(self, batch) -> np.ndarray:
-        """Class ids (batch, height, width) as uint8 for a float32 batch (array or tensor): the most probable
-        class per pixel (the lowest id on a tie)."""
+        """Class ids (batch, height, width) as uint8 for a float32 batch (array or tensor):
+        the most probable class per pixel (the lowest id on a tie)."""
         return self._labels(batch)
 
     def segment(self, batches, handle, total: int, log=print, verb: str = "segmented") -> None:
         """Predict every batch of (input, index, height, width, error), as made by
-        ``streetseg.inference.infer.decode_batches``, and call ``handle(index, labels, error)`` for each
-        image: its class ids at the image's own size, or None and the reason it was not read.
+        ``streetseg.inference.infer.decode_batches``, and call ``handle(index, labels, error)``
+        for each image: its class ids at the image's own size, or None and the reason it was
+        not read.
 
         The handling of one batch (resizing, encoding and writing what it makes) runs in a
         background thread while the next batch is predicted; the model's work releases the GIL.

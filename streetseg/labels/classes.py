@@ -8,6 +8,19 @@ from pathlib import Path
 # Label 255 marks pixels that are excluded from the loss and from every metric.
 IGNORE_LABEL = 255
 
+# The demo's classes (the synthetic scenes paint these): the config schema's default class
+# table, which config/config.yaml repeats for the reader (a test keeps the three equal).
+DEMO_CLASSES = [
+    {"id": 0, "name": "background", "color": [0, 0, 0]},
+    {"id": 1, "name": "tree", "color": [34, 139, 34]},
+    {"id": 2, "name": "landscaping", "color": [154, 205, 50]},
+    {"id": 3, "name": "road", "color": [128, 64, 128]},
+    {"id": 4, "name": "sidewalk", "color": [244, 35, 232]},
+    {"id": 5, "name": "building", "color": [70, 70, 70]},
+    {"id": 6, "name": "sky", "color": [70, 130, 180]},
+    {"id": 7, "name": "concrete", "color": [250, 170, 30]},
+]
+
 
 @dataclass(frozen=True)
 class ClassTable:

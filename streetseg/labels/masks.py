@@ -16,7 +16,7 @@ import pandas as pd
 from PIL import Image
 
 from streetseg.common.files import atomic_path, write_bytes_atomic
-from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size
+from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, resize_labels
 from streetseg.common.problems import Problem, from_message, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
@@ -52,10 +52,6 @@ def read_mask(path: str | Path) -> np.ndarray:
         return np.asarray(image, dtype=np.uint8)
 
 
-def _resize_nearest(labels: np.ndarray, width: int, height: int) -> np.ndarray:
-    return np.asarray(Image.fromarray(labels).resize((width, height), Image.NEAREST))
-
-
 def polygon_mask(
     annotation, resolver: LabelResolver, width: int, height: int, scale=(1.0, 1.0), unannotated=0
 ):
@@ -81,7 +77,7 @@ def polygon_mask(
         if obj.bitmap is not None:
             bitmap = obj.bitmap
             if bitmap.shape != (height, width):
-                bitmap = _resize_nearest(bitmap.astype(np.uint8), width, height).astype(bool)
+                bitmap = resize_labels(bitmap.astype(np.uint8), height, width).astype(bool)
             mask[bitmap] = label
             covered[bitmap] = label != IGNORE_LABEL
         else:
@@ -177,7 +173,7 @@ def build_mask(
         )
     if kind in DENSE_FORMATS:
         if mask.shape != (height, width):
-            mask = _resize_nearest(mask, width, height)
+            mask = resize_labels(mask, height, width)
     else:
         scale = (width / declared_w, height / declared_h)
         unannotated = resolver.label(

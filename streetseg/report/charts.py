@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import PercentFormatter
 
 from streetseg.common.files import atomic_path
 from streetseg.labels.classes import ClassTable, normalize_name
@@ -21,7 +21,6 @@ IGNORED_COLOUR = (0.62, 0.62, 0.62)
 # A class that a table names but the config lacks is still drawn, in a neutral grey.
 UNKNOWN_COLOUR = (0.8, 0.8, 0.8)
 EDGE_COLOUR = "#222222"
-BEST_COLOUR, WORST_COLOUR = "#1a9850", "#d73027"
 SPLIT_STYLES = {"train": "", "val": "///", "test": "..."}
 
 
@@ -66,7 +65,7 @@ def _is_dark(colour: tuple[float, float, float]) -> bool:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue < 0.45
 
 
-def _shorten(text: str, limit: int = 30) -> str:
+def shorten(text: str, limit: int = 30) -> str:
     """Very long sample ids keep their start and end, which usually tell them apart."""
     if len(text) <= limit:
         return text
@@ -74,7 +73,7 @@ def _shorten(text: str, limit: int = 30) -> str:
     return f"{text[:keep]}\u2026{text[-keep:]}"
 
 
-def _save(figure, out_path: str) -> None:
+def save_figure(figure, out_path: str) -> None:
     with atomic_path(out_path) as temporary:
         figure.savefig(temporary, format="png", dpi=DPI)
     plt.close(figure)
@@ -123,7 +122,7 @@ def plot_per_class_iou(
     axis.grid(axis="x", alpha=0.3)
     # The legend sits above the plot, right of the title, where no bar can be.
     axis.legend(loc="lower right", bbox_to_anchor=(1, 1), frameon=False, borderaxespad=0.2)
-    _save(figure, out_path)
+    save_figure(figure, out_path)
 
 
 def plot_confusion(confusion_path: str, classes: list[dict], out_path: str) -> None:
@@ -168,7 +167,7 @@ def plot_confusion(confusion_path: str, classes: list[dict], out_path: str) -> N
     axis.set_ylabel("true class")
     axis.set_title("Confusion (each row sums to 1)", loc="left")
     figure.colorbar(image, ax=axis, shrink=0.8, label="share of true pixels")
-    _save(figure, out_path)
+    save_figure(figure, out_path)
 
 
 def plot_class_shares(dataset_summary_path: str, classes: list[dict], out_path: str) -> None:
@@ -224,75 +223,4 @@ def plot_class_shares(dataset_summary_path: str, classes: list[dict], out_path: 
             ncols=len(handles),
             frameon=False,
         )
-    _save(figure, out_path)
-
-
-def plot_per_image_scores(per_image_path: str, out_path: str, count: int = 3) -> None:
-    """Histogram of per-image mIoU, with the ``count`` best and worst images marked and named."""
-    scores = pd.read_csv(per_image_path, sep="\t", dtype={"sample": str})
-    scored = scores.dropna(subset=["mIoU"])
-    # The same ranking as the report's best/worst galleries, so the names agree.
-    ranked = scored.sort_values(["mIoU", "sample"], ascending=[False, True])
-    # With fewer than 2 * count images the two lists share them out instead of overlapping.
-    best = ranked.head(min(count, (len(ranked) + 1) // 2))
-    worst = ranked.iloc[::-1].head(min(count, len(ranked) // 2))
-    figure, (axis, names_axis) = plt.subplots(
-        1, 2, figsize=(9.5, 4.2), width_ratios=[2.4, 1], constrained_layout=True
-    )
-    axis.hist(
-        scored["mIoU"],
-        bins=np.linspace(0, 1, 21),
-        color="#7a9cc6",
-        edgecolor=EDGE_COLOUR,
-        linewidth=0.6,
-    )
-    if len(scored):
-        median = float(scored["mIoU"].median())
-        axis.axvline(
-            median, color="black", linestyle="--", linewidth=1.2, label=f"median {median:.2f}"
-        )
-    # Triangles on the x axis show where the named images fall without hiding any bar.
-    for picked, colour in ((best, BEST_COLOUR), (worst, WORST_COLOUR)):
-        if len(picked):
-            axis.plot(
-                picked["mIoU"],
-                np.zeros(len(picked)),
-                linestyle="none",
-                marker="^",
-                markersize=9,
-                color=colour,
-                markeredgecolor=EDGE_COLOUR,
-                clip_on=False,
-                zorder=3,
-            )
-    axis.set_xlim(0, 1)
-    axis.set_xlabel("per-image mIoU")
-    axis.set_ylabel("images")
-    missing = len(scores) - len(scored)
-    note = f", {missing} without a score" if missing else ""
-    axis.set_title(f"mIoU per image ({len(scored)} images{note})", loc="left")
-    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axis.grid(axis="y", alpha=0.3)
-    if len(scored):
-        axis.legend(loc="best", fontsize=9)
-    else:
-        axis.set_ylim(0, 1)
-        axis.text(0.5, 0.5, "no image has a score", ha="center", va="center", color="dimgrey")
-    # The names go in a panel of their own: close scores would make labels on the bars collide.
-    names_axis.axis("off")
-    lines = [("best", BEST_COLOUR, best), ("worst", WORST_COLOUR, worst)]
-    y = 0.97
-    for heading, colour, picked in lines:
-        if not len(picked):
-            continue
-        names_axis.text(
-            0, y, f"\u25b2 {heading} images", color=colour, fontsize=11, fontweight="bold", va="top"
-        )
-        y -= 0.09
-        for sample, miou in zip(picked["sample"], picked["mIoU"]):
-            names_axis.text(
-                0, y, f"{miou:.2f}  {_shorten(sample)}", fontsize=9.5, va="top", family="monospace"
-            )
-            y -= 0.075
-        y -= 0.06
-    _save(figure, out_path)
+    save_figure(figure, out_path)

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from streetseg.common.files import atomic_folder, atomic_path  # noqa: E402
+from streetseg.report.per_image import best_and_worst, read_image_scores  # noqa: E402
 
 
 def plot_training_curves(history_path: str, out_path: str) -> None:
@@ -50,10 +51,9 @@ def build_gallery(
     ``best_dir`` and ``worst_dir`` get the ``count`` panels with the highest and the lowest
     per-image mIoU.
     """
-    scores = pd.read_csv(per_image_path, sep="\t").dropna(subset=["mIoU"])
-    ranked = list(scores.sort_values(["mIoU", "sample"], ascending=[False, True])["sample"])
+    best, worst = best_and_worst(read_image_scores(per_image_path), count)
     panels = dict(zip(sample_ids, panel_paths))
-    picks = {gallery_dir: sample_ids, best_dir: ranked[:count], worst_dir: ranked[::-1][:count]}
+    picks = {gallery_dir: sample_ids, best_dir: best, worst_dir: worst}
     for folder, chosen in picks.items():
         with atomic_folder(folder) as temporary:
             for sample in chosen:
