@@ -7,13 +7,13 @@ from snakemake.utils import validate
 # Jobs import it through scripts/_paths.py.
 sys.path.insert(0, workflow.basedir)
 
-from streetseg.common.chunks import chunk_ids, chunk_members, chunk_names
+from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.problems import format_problems
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
 from streetseg.data.shards import shard_names
 from streetseg.data.sources import image_listing
-from streetseg.data.splits import assign_splits, sample_groups
+from streetseg.data.splits import SPLITS, assign_splits, sample_groups
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import unannotated_class
 from streetseg.model.preflight import check_image_size, check_model_classes
@@ -102,8 +102,8 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 wildcard_constraints:
     sample=SAFE_SAMPLE_ID.pattern.strip("^$"),
-    split=r"train|val|test",
-    chunk=r"[0-9]{5}",
+    split="|".join(SPLITS),
+    chunk=CHUNK_PATTERN,
 
 
 def shard_files(split):

@@ -7,12 +7,12 @@ from streetseg.common.console import log_to, say
 log_to(snakemake.log[0])
 
 from streetseg.common.problems import read_problems
-from streetseg.data.splits import read_split
+from streetseg.data.splits import SPLITS, read_split
 from streetseg.data.statistics import write_dataset_summary
 
 split_of = {
     sample: split
-    for split in ("train", "val", "test")
+    for split in SPLITS
     for sample in read_split(snakemake.input[f"{split}_list"])
 }
 write_dataset_summary(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import math
 
+# Chunk names are five-digit indices; the Snakefile constrains its {chunk} wildcard with this.
+CHUNK_PATTERN = r"[0-9]{5}"
+
 
 def chunk_names(count: int, chunk_size: int) -> list[str]:
     """Names of the chunks ("00000", "00001", ...) that ``count`` items make."""
