@@ -7,7 +7,9 @@ so only the first run of a script pays for it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import os
 import platform
 import shlex
@@ -77,26 +79,100 @@ def interleaved_medians(functions: dict, repeats: int = 5, warmup: int = 1) -> d
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def machine() -> str:
-    """'N cores, CPU model, Python x.y' from /proc/cpuinfo."""
-    model = platform.processor() or "unknown CPU"
-    try:
+# The reference model of the machine line: fixed here, so that lines from different dates
+# compare machines, not versions of the workflow's config.
+REFERENCE_SIZE, REFERENCE_CLASSES, REFERENCE_BATCH = (64, 64), 8, 8
+REFERENCE_WARMUP_STEPS, REFERENCE_STEPS = 5, 100
+
+
+def cpu_model() -> str:
+    """The first "model name" of /proc/cpuinfo (the platform's name where there is none)."""
+    with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown CPU"
+
+
+def has_avx512() -> bool:
+    """Whether the CPU flags of /proc/cpuinfo include avx512f."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return "avx512f" in line.split(":", 1)[1].split()
+    return False
+
+
+def reference_training_speed() -> float:
+    """Images/s of Keras ``fit`` on the reference model, in this process.
+
+    The model is ``build_unet((64, 64), 8, depth=3, base_filters=8)`` with dropout 0.1 and
+    batch norm, compiled with Adam and Keras's sparse cross-entropy, fed seeded random images
+    and masks in batches of 8 by one ``fit`` call: REFERENCE_WARMUP_STEPS untimed steps (graph
+    tracing), then REFERENCE_STEPS timed ones. About 15 s on 2 cores with TensorFlow's import.
+    """
+    quiet_tensorflow()
+    import keras
+    import numpy as np
+
+    from streetseg.model.unet import build_unet
+
+    keras.utils.set_random_seed(SEED)
+    model = build_unet(
+        REFERENCE_SIZE,
+        REFERENCE_CLASSES,
+        depth=3,
+        base_filters=8,
+        dropout_rate=0.1,
+        batch_norm=True,
+    )
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    rng = np.random.default_rng(SEED)
+    count = (REFERENCE_WARMUP_STEPS + REFERENCE_STEPS) * REFERENCE_BATCH
+    images = rng.uniform(0, 255, (count, *REFERENCE_SIZE, 3)).astype("float32")
+    masks = rng.integers(0, REFERENCE_CLASSES, (count, *REFERENCE_SIZE, 1), dtype="int32")
+    times = {}
+
+    class Clock(keras.callbacks.Callback):
+        """The time from the first step after the warm-up to the end of the last."""
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if batch == REFERENCE_WARMUP_STEPS:
+                times["start"] = time.perf_counter()
+
+        def on_train_end(self, logs=None):
+            times["end"] = time.perf_counter()
+
+    model.fit(images, masks, batch_size=REFERENCE_BATCH, verbose=0, callbacks=[Clock()])
+    return REFERENCE_STEPS * REFERENCE_BATCH / (times["end"] - times["start"])
+
+
+@functools.cache
+def machine() -> str:
+    """One line: CPU model, cores, AVX-512, and the reference model's training images/s.
+
+    The speed is measured in a fresh process (bench/machine.py --images-per-second), so the
+    calling benchmark's own TensorFlow state and memory neither help nor hinder it; it is
+    measured when this is first called, under the machine's load at that moment.
+    """
+    command = [sys.executable, str(REPO / "bench" / "machine.py"), "--images-per-second"]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    if done.returncode == 0:
+        speed = f"{float(done.stdout.split()[-1]):.0f} images/s"
+    else:
+        speed = "not measured (" + (done.stderr.strip().splitlines() or ["failed"])[-1] + ")"
+    avx512 = "AVX-512" if has_avx512() else "no AVX-512"
+    return (
+        f"{cpu_model()}, {os.cpu_count()} cores, {avx512}, reference training {speed} "
+        f"(bench/machine.py), Python {platform.python_version()}"
+    )
 
 
 def command() -> str:
     """The command line that ran this script, relative to the repository root."""
     script = Path(sys.argv[0]).resolve()
-    try:
+    with contextlib.suppress(ValueError):
         script = script.relative_to(REPO)
-    except ValueError:
-        pass
     return " ".join([".venv/bin/python", str(script), *map(shlex.quote, sys.argv[1:])])
 
 
@@ -110,6 +186,11 @@ def print_table(row: str, rows: list[tuple[str, str]]) -> None:
     ]
     lines += [f"| {name} | {value} |" for name, value in header + rows]
     print("\n".join(lines), flush=True)
+
+
+def provenance() -> str:
+    """Date, machine line and command in one line, for a table a script prints by hand."""
+    return f"{datetime.date.today().isoformat()}; {machine()}; `{command()}`"
 
 
 def demo_scenes(n_scenes: int, width: int = 320, height: int = 240) -> Path:
@@ -171,7 +252,8 @@ def module_at(revision: str, relative_path: str) -> types.ModuleType:
     ).stdout  # fmt: skip
     module = types.ModuleType(f"{Path(relative_path).stem}_at_{revision}")
     code = compile(source, f"{revision}:{relative_path}", "exec")
-    exec(code, module.__dict__)  # noqa: S102 (this repository's own file at a revision)
+    # exec of this repository's own file at a revision, nothing from outside.
+    exec(code, module.__dict__)
     return module
 
 

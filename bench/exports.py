@@ -67,7 +67,8 @@ def peak_mib() -> float:
 
 
 def child(scenes: Path, fmt: str, out: Path) -> None:
-    """Run the mask jobs of one format; print seconds, and resident MiB after imports and at peak."""
+    """Run the mask jobs of one format; print seconds, and resident MiB after imports and at
+    peak."""
     from streetseg.labels.masks import make_masks
 
     ids = sorted(path.stem for path in scenes.glob("scene_*.jpg"))
@@ -108,8 +109,8 @@ def main(sizes: list[int]) -> None:
             fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS
         }
         voc = results["voc"][0]
-        plain = median_time(lambda: json.loads(coco.read_bytes()), repeats=3)
-        checked = median_time(lambda: read_json(coco, 1 << 32), repeats=3)
+        plain = median_time(lambda path=coco: json.loads(path.read_bytes()), repeats=3)
+        checked = median_time(lambda path=coco: read_json(path, 1 << 32), repeats=3)
         tracemalloc.start()
         read_json(coco, 1 << 32)
         held = tracemalloc.get_traced_memory()[1] / 1e6
@@ -123,7 +124,8 @@ def main(sizes: list[int]) -> None:
             rows.append(
                 (
                     f"{count:,} scenes, {fmt}",
-                    f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, **{seconds / voc:.2f}x** VOC); "
+                    f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, "
+                    f"**{seconds / voc:.2f}x** VOC); "
                     f"peak RSS {peak:.0f} MiB ({peak - imported:+.0f} after imports){size}",
                 )
             )
@@ -131,8 +133,9 @@ def main(sizes: list[int]) -> None:
         rows.append(
             (
                 f"{count:,} scenes, COCO parse",
-                f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) {1000 * checked:.0f} ms "
-                f"({checked / plain:.2f}x); its peak Python memory {held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file",
+                f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) "
+                f"{1000 * checked:.0f} ms ({checked / plain:.2f}x); its peak Python memory "
+                f"{held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file",
             )
         )
     print_table(

@@ -7,13 +7,15 @@ Usage: .venv/bin/python bench/inference.py [--dry-run N ...] [--throughput M] [-
 Dry run: N empty placeholder .jpg files and an empty model file are enough for
 `snakemake -n infer`; it is timed once per N with the default chunk size (1,000).
 Throughput: M demo-sized photos (320x240 JPEG) segmented with a U-Net of the default config
-(128x160 input, depth 4, 16 filters, 8 classes, random weights), three ways: streetseg.inference.infer's
-batched tf.data pipeline, the same call again with every image cached, and a per-image loop
-that decodes, calls model.predict on one image and writes the mask.
+(128x160 input, depth 4, 16 filters, 8 classes, random weights), three ways:
+streetseg.inference.infer's batched tf.data pipeline, the same call again with every image
+cached, and a per-image loop that decodes, calls model.predict on one image and writes the
+mask.
 S3 (--s3 N): starts the local S3 server (cluster/s3/up.sh), puts N tiny objects under a
-prefix and times their listing (streetseg.data.sources.image_listing) and `snakemake -n infer` over
-the prefix; then segments the M throughput photos from S3 and from a local folder, each into
-an empty cache.
+prefix and times their listing (streetseg.data.sources.image_listing) and `snakemake -n infer`
+over the prefix; then segments the M throughput photos from S3 and from a local folder, each
+into an empty cache.
+Every run ends with the date, the machine line (bench/machine.py) and the command.
 """
 
 from __future__ import annotations
@@ -31,10 +33,9 @@ from pathlib import Path
 
 import numpy as np
 import yaml
+from _common import REPO, provenance
 from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 
 
@@ -254,20 +255,23 @@ def main() -> None:
         with s3_server() as bucket:
             listing, seconds, jobs, local = s3_listing(args.s3, bucket)
             print(
-                "| S3 objects | listing in-process (s) | snakemake -n infer (s) | jobs | same over local files (s) |"
+                "| S3 objects | listing in-process (s) | snakemake -n infer (s) | jobs "
+                "| same over local files (s) |\n|---|---|---|---|---|"
             )
             print(
-                f"|---|---|---|---|---|\n| {args.s3:,} | {listing:.2f} | {seconds:.1f} | {jobs} | {local:.1f} |",
+                f"| {args.s3:,} | {listing:.2f} | {seconds:.1f} | {jobs} | {local:.1f} |",
                 flush=True,
             )
             if args.throughput:
                 print(
-                    f"\n| source ({args.throughput} photos of 320x240, model 128x160) | images/s |\n|---|---|"
+                    f"\n| source ({args.throughput} photos of 320x240, model 128x160) "
+                    "| images/s |\n|---|---|"
                 )
                 for label, rate in throughput(
                     args.throughput, s3_prefix=f"{bucket}/photos"
                 ).items():
                     print(f"| {label} | {rate:.1f} |", flush=True)
+        print(f"\n{provenance()}")
         return
     if args.dry_run:
         print("| images | jobs | snakemake -n (s) |\n|---|---|---|")
@@ -285,6 +289,7 @@ def main() -> None:
         )
         for label, rate in throughput(args.throughput).items():
             print(f"| {label} | {rate:.1f} |", flush=True)
+    print(f"\n{provenance()}")
 
 
 if __name__ == "__main__":

@@ -84,9 +84,10 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
             (
                 "setup",
                 (
-                    f"{n_scenes} demo scenes 320x240 in 2 shards -> {image_size[0]}x{image_size[1]}, "
-                    f"batch {batch_size}, augment {train['augment']}; U-Net depth "
-                    f"{options['depth']}, base {options['base_filters']}; median of {repeats}"
+                    f"{n_scenes} demo scenes 320x240 in 2 shards -> "
+                    f"{image_size[0]}x{image_size[1]}, batch {batch_size}, "
+                    f"augment {train['augment']}; U-Net depth {options['depth']}, "
+                    f"base {options['base_filters']}; median of {repeats}"
                 ),
             ),
             (

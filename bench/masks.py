@@ -94,8 +94,9 @@ def main(sizes: list[int]) -> None:
         rows.append(
             (
                 f"{count:,} annotations",
-                f"loop {in_process:.1f} s ({1000 * in_process / count:.1f} ms each); snakemake --cores 1 "
-                f"{one:.1f} s (**{one / in_process:.2f}x**); --cores 2 {two:.1f} s (**{two / in_process:.2f}x**)",
+                f"loop {in_process:.1f} s ({1000 * in_process / count:.1f} ms each); "
+                f"snakemake --cores 1 {one:.1f} s (**{one / in_process:.2f}x**); "
+                f"--cores 2 {two:.1f} s (**{two / in_process:.2f}x**)",
             )
         )
         print(rows[-1][1], flush=True)

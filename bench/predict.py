@@ -7,11 +7,12 @@ for speed) is saved as .keras. Both sides write the same output, one class-id ma
 image at its original size, for the N_SCENES demo scenes (320x240, made once in the bench
 cache):
 
-- ours: ``streetseg.inference.predict.predict_samples`` with ``panels=False`` over the scenes' photos,
-  batch size 16 (config predict.batch_size): tf.data decoding and resizing in parallel with
-  prediction, one graph call per batch;
-- per image: load the model, then for each photo decode it, resize it the same way, call ``model.predict`` on a
-  batch of one, take the argmax, resize back and write the mask (the seed project's loop).
+- ours: ``streetseg.inference.predict.predict_samples`` with ``panels=False`` over the
+  scenes' photos, batch size 16 (config predict.batch_size): tf.data decoding and resizing in
+  parallel with prediction, one graph call per batch;
+- per image: load the model, then for each photo decode it, resize it the same way, call
+  ``model.predict`` on a batch of one, take the argmax, resize back and write the mask (the
+  seed project's loop).
 
 Both start from the .keras file. The runs are interleaved, REPEATS times; ratio = per-image
 time / ours (goal >= 5). The table also gives the rule's full cost with the panels and
@@ -88,10 +89,12 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
 
         times = interleaved_medians({"ours": batched, "loop": per_image}, repeats=repeats)
         full = median_time(lambda: batched("full", panels=True), repeats=1, warmup=0)
-        agree = np.mean(
-            [np.mean(read_mask(folder / "ours" / f"{s}.png") == read_mask(folder / "loop" / f"{s}.png"))
-             for s in images]
-        )  # fmt: skip
+
+        def agreement(sample: str) -> float:
+            ours, loop = (read_mask(folder / side / f"{sample}.png") for side in ("ours", "loop"))
+            return np.mean(ours == loop)
+
+        agree = np.mean([agreement(s) for s in images])
 
     print_table(
         "P5: batched prediction against a per-image model.predict loop",

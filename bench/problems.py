@@ -103,8 +103,9 @@ def main(sizes: list[int]) -> None:
         rows.append(
             (
                 f"{count:,} annotations, {expected} bad",
-                f"all {expected} problems in one run: {times['spoiled']:.1f} s against {times['clean']:.1f} s "
-                f"for the mask stage of the clean folder (**{times['spoiled'] / times['clean']:.2f}x**)",
+                f"all {expected} problems in one run: {times['spoiled']:.1f} s against "
+                f"{times['clean']:.1f} s for the mask stage of the clean folder "
+                f"(**{times['spoiled'] / times['clean']:.2f}x**)",
             )
         )
         print(rows[-1][1], flush=True)

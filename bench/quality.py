@@ -12,8 +12,8 @@ preset's measured fit time, so they are compared at equal training wall time.
 
 Columns: preset, train rule wall time, training images/s (median over epochs, validation
 included), epochs run, val mIoU and pixel accuracy (CamVid's val images, scored as the test
-split at 480x360) and the per-class IoU. The table is also written to
-results/bench/quality/table.md.
+split at 480x360) and the per-class IoU. Under the table: the date, the machine line
+(bench/machine.py) and the command. Both are also written to results/bench/quality/table.md.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from _common import REPO, provenance
 
-REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "config" / "examples" / "camvid.yaml"
 OUT = REPO / "results" / "bench" / "quality"
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
@@ -114,7 +114,7 @@ def main(argv=None) -> None:
             budget = row["_fit_seconds"]
         rows.append(row)
     table = pd.DataFrame(rows).drop(columns="_fit_seconds")
-    markdown = markdown_table(table)
+    markdown = f"{markdown_table(table)}\n\n{provenance()}"
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "table.md").write_text(markdown + "\n")
     print(markdown)

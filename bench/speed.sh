@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every speed benchmark of docs/benchmarks.md, one after the other (about 40 min on 2 cores).
-# Each script prints its own table; paste the rows into docs/benchmarks.md with the date.
+# Each script prints its own table with the date, the machine line and its command (the
+# machine line trains a small reference model first, about 25 s a script: bench/machine.py);
+# paste them into docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
