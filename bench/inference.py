@@ -77,8 +77,7 @@ def per_image_loop(model_path: str, paths: list[Path], out: Path, classes: list[
     import tensorflow as tf
 
     from streetseg.common.files import write_bytes_atomic
-    from streetseg.common.images import load_rgb
-    from streetseg.common.images import resize_labels
+    from streetseg.common.images import load_rgb, resize_labels
     from streetseg.labels.classes import ClassTable
     from streetseg.labels.masks import encode_mask
 

@@ -42,8 +42,8 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
     from PIL import Image
 
     from streetseg.common.files import write_bytes_atomic
-    from streetseg.inference.predict import predict_samples
     from streetseg.common.images import resize_labels
+    from streetseg.inference.predict import predict_samples
     from streetseg.labels.classes import ClassTable
     from streetseg.labels.masks import encode_mask, read_mask
     from streetseg.model.unet import build_unet

@@ -8,10 +8,13 @@ import re
 from pathlib import Path, PurePosixPath
 
 from streetseg.common.problems import Problem
+from streetseg.labels.annotations import DENSE_SUFFIXES
+from streetseg.labels.classes import POLYGON_SUFFIXES
 
 # Sample ids become file names under results/, so they are restricted to safe names.
 SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
-ANNOTATION_SUFFIXES = (".xml", ".json", ".png", ".tif", ".tiff", ".bmp", ".gif")
+# Files that can be annotations: shapes (XML, JSON) or dense label images.
+ANNOTATION_SUFFIXES = POLYGON_SUFFIXES + DENSE_SUFFIXES
 HIDDEN = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
 
 
