@@ -75,7 +75,7 @@ def main(n_scenes: int = 200, repeats: int = 5) -> None:
     table = ClassTable.from_config(config)
     resolver = LabelResolver(table)
     palette = np.array([c["color"] for c in config], dtype=np.int32)
-    label_of = {o.name: resolver.resolve(o.name, "") for a in annotations for o in a.objects}
+    label_of = {o.name: resolver.resolve(o.name) for a in annotations for o in a.objects}
     shapes = [[(label_of[o.name], o.vertices) for o in a.objects] for a in annotations]
 
     def ours():
@@ -112,7 +112,8 @@ def main(n_scenes: int = 200, repeats: int = 5) -> None:
             ("goal", "≥ 1.0x, boundary-correct"),
             (
                 "original: pixels differing from the exact mask",
-                f"{wrong:,} of {pixels:,} ({100 * wrong / pixels:.2f}%), in {scenes_wrong}/{n_scenes} scenes",
+                f"{wrong:,} of {pixels:,} ({100 * wrong / pixels:.2f}%), "
+                f"in {scenes_wrong}/{n_scenes} scenes",
             ),
             ("original: invented ids (class absent within 1 px in the exact mask)", f"{made_up:,}"),
         ],

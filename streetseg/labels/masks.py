@@ -20,7 +20,7 @@ from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size
 from streetseg.common.problems import Problem, from_message, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
-from streetseg.labels.formats.base import AnnotationError
+from streetseg.labels.formats.base import AnnotationError, error_context
 from streetseg.labels.formats.dense import (
     color_keys,
     dense_kind,
@@ -72,7 +72,8 @@ def polygon_mask(
         "skipped_kinds": dict(annotation.skipped),
     }
     for obj in annotation.objects:
-        label = resolver.resolve(obj.name, f"{annotation.path}: {obj.where}")
+        with error_context(annotation.path, obj.where):
+            label = resolver.resolve(obj.name)
         if label is None:
             stats["unknown"] += 1
             stats["unknown_names"].append(obj.name.strip())
@@ -98,7 +99,7 @@ def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels
     kind = dense_kind(image)
     if fmt != "auto" and f"{kind}_png" != fmt:
         raise AnnotationError(
-            f"{path}: configured as {fmt} but the image is a {kind} mask ({image.mode})"
+            f"configured as {fmt} but the image is a {kind} mask ({image.mode})", path
         )
     if kind == "index":
         source = np.asarray(image)
@@ -109,7 +110,7 @@ def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels
         source, transparent = color_keys(image)
         lookup = resolver.color_lookup(labels.get("color_map") or {}, np.unique(source))
         describe = key_to_color
-    mask, unknown = map_index_values(source, lookup, path)
+    mask, unknown = map_index_values(source, lookup)
     # Transparent pixels are unlabelled whatever their colour, so they are never "unknown".
     unknown = {v: n for v, n in unknown.items() if not transparent[source == v].all()}
     if unknown and resolver.unknown == "error":
@@ -117,8 +118,9 @@ def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels
             f"{describe(v)} ({n} px)" for v, n in sorted(unknown.items(), key=lambda i: -i[1])
         )
         raise AnnotationError(
-            f"{path}: unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
-            f"to one of: {', '.join(resolver.table.names)} or 'ignore'"
+            f"unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
+            f"to one of: {', '.join(resolver.table.names)} or 'ignore'",
+            path,
         )
     # Unknown values under the "ignore" policy, and transparent pixels, are not labelled.
     unknown_pixels = np.isin(source, list(unknown)) | transparent
@@ -172,8 +174,9 @@ def build_mask(
         declared_w, declared_h = annotation.width or width, annotation.height or height
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
-            f"{annotation_path}: annotation size is {declared_w}x{declared_h} but the image "
-            f"{image_path} is {width}x{height} (set annotations.size_mismatch: rescale to scale it)"
+            f"annotation size is {declared_w}x{declared_h} but the image {image_path} is "
+            f"{width}x{height} (set annotations.size_mismatch: rescale to scale it)",
+            annotation_path,
         )
     if kind in DENSE_FORMATS:
         if mask.shape != (height, width):

@@ -31,13 +31,11 @@ def dense_kind(image: Image.Image) -> str:
     if image.mode in COLOR_MODES:
         return "color"
     raise AnnotationError(
-        f"{image.filename}: label image mode {image.mode} is neither index nor colour"
+        f"label image mode {image.mode} is neither index nor colour", image.filename
     )
 
 
-def map_index_values(
-    values: np.ndarray, lookup: dict[int, int | None], path
-) -> tuple[np.ndarray, dict]:
+def map_index_values(values: np.ndarray, lookup: dict[int, int | None]) -> tuple[np.ndarray, dict]:
     """Map every pixel value through ``lookup`` (value -> label, None for unknown).
 
     Returns the uint8 label map and {value: pixel count} of the unknown values.
