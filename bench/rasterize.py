@@ -75,7 +75,7 @@ def main(n_scenes: int = 200, repeats: int = 5) -> None:
     table = ClassTable.from_config(config)
     resolver = LabelResolver(table)
     palette = np.array([c["color"] for c in config], dtype=np.int32)
-    label_of = {o.name: resolver.resolve(o.name, "") for a in annotations for o in a.objects}
+    label_of = {o.name: resolver.resolve(o.name) for a in annotations for o in a.objects}
     shapes = [[(label_of[o.name], o.vertices) for o in a.objects] for a in annotations]
 
     def ours():

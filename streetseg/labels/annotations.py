@@ -57,12 +57,12 @@ def inspect_file(path: str | Path):
         from streetseg.labels.formats.dense import INDEX_MODES
 
         if not path.is_file():
-            raise AnnotationError(f"{path}: label image not found")
+            raise AnnotationError("label image not found", path)
         try:
             with Image.open(path) as image:  # The header is enough to tell the kind.
                 return ("index_png" if image.mode in INDEX_MODES else "color_png"), None
         except (OSError, SyntaxError, ValueError) as error:
-            raise AnnotationError(f"{path}: cannot decode label image: {error}") from None
+            raise AnnotationError(f"cannot decode label image: {error}", path) from None
     if suffix == ".xml":
         # The root's tag is enough to tell a CVAT export, which is then streamed, not loaded.
         children = iter_xml_children(path, MAX_MULTI_IMAGE_BYTES)
@@ -77,8 +77,8 @@ def inspect_file(path: str | Path):
                 return "labelbox_voc", root
             if root.find("imagesize") is not None or root.find(".//polygon/pt") is not None:
                 return "labelme_xml", root
-            raise AnnotationError(f"{path}: missing <size>")
-        raise AnnotationError(f"{path}: root element <{root.tag}> is not a known annotation format")
+            raise AnnotationError("missing <size>", path)
+        raise AnnotationError(f"root element <{root.tag}> is not a known annotation format", path)
     if suffix == ".json":
         # Only a COCO file may exceed the per-image limit, which is known once it is parsed.
         large = check_file_size(path, MAX_MULTI_IMAGE_BYTES).stat().st_size > base.MAX_FILE_BYTES
@@ -90,10 +90,10 @@ def inspect_file(path: str | Path):
         if isinstance(data, dict) and "images" in data and "annotations" in data:
             return "coco_json", data
         raise AnnotationError(
-            f"{path}: JSON is neither labelme (shapes) nor COCO (images, annotations)"
+            "JSON is neither labelme (shapes) nor COCO (images, annotations)", path
         )
     raise AnnotationError(
-        f"{path}: unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}"
+        f"unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}", path
     )
 
 
@@ -141,7 +141,7 @@ class AnnotationReader:
             self._index(path, kind, document, image_name)
         kind, index = self._indexes[key]
         if isinstance(index, AnnotationError):
-            raise AnnotationError(str(index))
+            raise index.copy()
         annotation = index.read(image_name)
         if annotation is None:  # An image the job did not announce: index the file again.
             annotation = self._index(path, kind, None, image_name).read(image_name)
@@ -156,5 +156,5 @@ class AnnotationReader:
             index = error
         self._indexes[str(path)] = (kind, index)
         if isinstance(index, AnnotationError):
-            raise AnnotationError(str(index))
+            raise index.copy()
         return index

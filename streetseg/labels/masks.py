@@ -20,14 +20,8 @@ from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, 
 from streetseg.common.problems import Problem, from_message, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
-from streetseg.labels.formats.base import AnnotationError
-from streetseg.labels.formats.dense import (
-    color_keys,
-    dense_kind,
-    key_to_color,
-    map_index_values,
-    open_mask_image,
-)
+from streetseg.labels.formats.base import AnnotationError, error_context
+from streetseg.labels.formats.dense import dense_mask
 from streetseg.labels.rasterize import fill_polygon
 from streetseg.labels.resolver import LabelResolver
 
@@ -68,7 +62,8 @@ def polygon_mask(
         "skipped_kinds": dict(annotation.skipped),
     }
     for obj in annotation.objects:
-        label = resolver.resolve(obj.name, f"{annotation.path}: {obj.where}")
+        with error_context(annotation.path, obj.where):
+            label = resolver.resolve(obj.name)
         if label is None:
             stats["unknown"] += 1
             stats["unknown_names"].append(obj.name.strip())
@@ -85,49 +80,6 @@ def polygon_mask(
             fill_polygon(mask, vertices, label)
             fill_polygon(covered, vertices, int(label != IGNORE_LABEL))
     stats["coverage"] = float(covered.mean())
-    return mask, stats
-
-
-def dense_mask(path, resolver: LabelResolver, fmt: str, labels: dict, max_pixels: int):
-    """Map a dense label PNG to class ids; return the mask (at the PNG's size) and statistics."""
-    image = open_mask_image(path, max_pixels)
-    kind = dense_kind(image)
-    if fmt != "auto" and f"{kind}_png" != fmt:
-        raise AnnotationError(
-            f"{path}: configured as {fmt} but the image is a {kind} mask ({image.mode})"
-        )
-    if kind == "index":
-        source = np.asarray(image)
-        lookup = resolver.index_lookup(labels.get("index_map") or {}, np.unique(source))
-        transparent = np.zeros(source.shape, dtype=bool)
-        describe = str
-    else:
-        source, transparent = color_keys(image)
-        lookup = resolver.color_lookup(labels.get("color_map") or {}, np.unique(source))
-        describe = key_to_color
-    mask, unknown = map_index_values(source, lookup, path)
-    # Transparent pixels are unlabelled whatever their colour, so they are never "unknown".
-    unknown = {v: n for v, n in unknown.items() if not transparent[source == v].all()}
-    if unknown and resolver.unknown == "error":
-        found = ", ".join(
-            f"{describe(v)} ({n} px)" for v, n in sorted(unknown.items(), key=lambda i: -i[1])
-        )
-        raise AnnotationError(
-            f"{path}: unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
-            f"to one of: {', '.join(resolver.table.names)} or 'ignore'"
-        )
-    # Unknown values under the "ignore" policy, and transparent pixels, are not labelled.
-    unknown_pixels = np.isin(source, list(unknown)) | transparent
-    mask[unknown_pixels] = IGNORE_LABEL
-    stats = {
-        "objects": 0,
-        "ignored": int((mask == IGNORE_LABEL).sum() - unknown_pixels.sum()),
-        "unknown": int(sum(unknown.values())),
-        "unknown_names": [describe(v) for v in sorted(unknown)],
-        "skipped": 0,
-        "skipped_kinds": {},
-        "coverage": float((mask != IGNORE_LABEL).mean()),
-    }
     return mask, stats
 
 
@@ -168,8 +120,9 @@ def build_mask(
         declared_w, declared_h = annotation.width or width, annotation.height or height
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
-            f"{annotation_path}: annotation size is {declared_w}x{declared_h} but the image "
-            f"{image_path} is {width}x{height} (set annotations.size_mismatch: rescale to scale it)"
+            f"annotation size is {declared_w}x{declared_h} but the image {image_path} is "
+            f"{width}x{height} (set annotations.size_mismatch: rescale to scale it)",
+            annotation_path,
         )
     if kind in DENSE_FORMATS:
         if mask.shape != (height, width):
@@ -256,11 +209,11 @@ def make_masks(
     Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per good sample
     of :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
     these instead of reading every mask again). A bad annotation or image never stops the
-    others: it becomes a row of the problem table (``problems_path``, see streetseg.common.problems),
-    and its mask ignores every pixel (:func:`unlabelled_mask`), so that every good mask of the
-    chunk is kept and the job's outputs are whole. Each problem goes to ``log``; a progress
-    line (done/total, rate) goes to ``progress`` (default ``log``) every ``progress_seconds``
-    and at the end. Returns the statistics and the problems.
+    others: it becomes a row of the problem table (``problems_path``, see
+    streetseg.common.problems), and its mask ignores every pixel (:func:`unlabelled_mask`), so
+    that every good mask of the chunk is kept and the job's outputs are whole. Each problem
+    goes to ``log``; a progress line (done/total, rate) goes to ``progress`` (default ``log``)
+    every ``progress_seconds`` and at the end. Returns the statistics and the problems.
     """
     lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
     if len(lengths) != 1:
@@ -290,7 +243,8 @@ def make_masks(
                     f"{kind} {count}" for kind, count in sorted(stats["skipped_kinds"].items())
                 )
                 log(
-                    f"WARNING: {annotation} ({Path(image).name}): skipped {stats['skipped']} shapes without area ({kinds})"
+                    f"WARNING: {annotation} ({Path(image).name}): skipped {stats['skipped']} "
+                    f"shapes without area ({kinds})"
                 )
             pixels = np.bincount(mask.ravel(), minlength=256)[counted]
             rows.append(
@@ -298,9 +252,8 @@ def make_masks(
             )
         if time.perf_counter() - last >= progress_seconds or done == total:
             last = time.perf_counter()
-            (progress or log)(
-                f"{done}/{total} masks ({done / max(last - started, 1e-9):.0f}/s), {len(problems)} with problems"
-            )
+            rate = done / max(last - started, 1e-9)
+            (progress or log)(f"{done}/{total} masks ({rate:.0f}/s), {len(problems)} with problems")
     frame = pd.DataFrame(rows, columns=STATS_COLUMNS + pixel_columns(table))
     if problems_path is not None:
         write_problems(problems, problems_path)

@@ -40,12 +40,13 @@ class LabelResolver:
             return IGNORE_LABEL
         return self.lookup.get(key)
 
-    def resolve(self, name: str, where: str) -> int | None:
-        """Like :meth:`label`, but an unknown name raises under the "error" policy."""
+    def resolve(self, name: str) -> int | None:
+        """Like :meth:`label`, but an unknown name raises under the "error" policy (an
+        AnnotationError that the caller names the file and object in)."""
         label = self.label(name)
         if label is None and self.unknown == "error":
             raise AnnotationError(
-                f"{where}: unknown class {name.strip()!r}; known classes: {', '.join(self.table.names)}"
+                f"unknown class {name.strip()!r}; known classes: {', '.join(self.table.names)}"
             )
         return label
 

@@ -18,10 +18,54 @@ MAX_MULTI_IMAGE_BYTES = 4 * 1024 * 1024 * 1024
 MAX_POINTS_PER_POLYGON = 100_000
 # Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
 MAX_COORDINATE = 1e7
+NO_DTD = "a DTD or entity declaration is not allowed"
 
 
 class AnnotationError(ValueError):
-    """An annotation file cannot be used; the message names the file and the object."""
+    """An annotation file cannot be used. The message reads "file: object: problem", or "file:
+    problem" where the whole file is at fault.
+
+    The helper that finds a problem raises it alone; the file and the object are named by the
+    callers that know them, with :func:`error_context` or :meth:`at`. Each is named once: the
+    innermost caller's wins (a polygon part is more precise than its annotation).
+    """
+
+    def __init__(self, problem: str, file=None, where: str | None = None):
+        super().__init__(problem)
+        self.problem, self.file, self.where = problem, None, None
+        self.at(file, where)
+
+    def at(self, file=None, where: str | None = None) -> AnnotationError:
+        """Name the file and the object at fault, unless they are named already."""
+        if self.file is None and file is not None:
+            self.file = str(file)
+        if self.where is None and where:
+            self.where = where
+        self.args = (": ".join(part for part in (self.file, self.where, self.problem) if part),)
+        return self
+
+    def copy(self) -> AnnotationError:
+        """A new error with the same message, to raise again without growing this traceback."""
+        return AnnotationError(self.problem, self.file, self.where)
+
+
+class error_context:
+    """``with error_context(file, where):`` names the file and the object at fault in each
+    AnnotationError raised in the block that does not name them yet. A class, like
+    contextlib.suppress, as it is entered once per object of an export."""
+
+    __slots__ = ("file", "where")
+
+    def __init__(self, file=None, where: str | None = None):
+        self.file, self.where = file, where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if isinstance(error, AnnotationError):
+            error.at(self.file, self.where)
+        return False
 
 
 @dataclass
@@ -63,12 +107,12 @@ def check_file_size(path: str | Path, limit: int | None = None) -> Path:
     limit = MAX_FILE_BYTES if limit is None else limit
     path = Path(path)
     if not path.is_file():
-        raise AnnotationError(f"{path}: annotation file not found")
+        raise AnnotationError("annotation file not found", path)
     size = path.stat().st_size
     if size > limit:
-        raise AnnotationError(f"{path}: file is {size} bytes; the limit is {limit}")
+        raise AnnotationError(f"file is {size} bytes; the limit is {limit}", path)
     if size == 0:
-        raise AnnotationError(f"{path}: file is empty")
+        raise AnnotationError("file is empty", path)
     return path
 
 
@@ -90,20 +134,18 @@ def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     try:
         tree = etree.parse(str(path), safe_xml_parser())
     except etree.XMLSyntaxError as error:
-        raise AnnotationError(f"{path}: malformed XML: {error}") from None
+        raise AnnotationError(f"malformed XML: {error}", path) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url is not None:
-        raise AnnotationError(f"{path}: a DTD or entity declaration is not allowed")
+        raise AnnotationError(NO_DTD, path)
     return tree.getroot()
 
 
-def unique_child(element, tag: str, path, where: str):
+def unique_child(element, tag: str):
     """The one child ``<tag>`` of ``element``, or None; two are an error, as either could be
     meant and reading the first would silently paint the wrong thing."""
     found = element.findall(tag)
     if len(found) > 1:
-        raise AnnotationError(
-            f"{path}: {where}: <{tag}> appears {len(found)} times; it must be unique"
-        )
+        raise AnnotationError(f"<{tag}> appears {len(found)} times; it must be unique")
     return found[0] if found else None
 
 
@@ -123,7 +165,7 @@ def iter_xml_children(path: str | Path, limit: int | None = None):
                 if root is None:  # The DTD, if any, is known at the root's start tag.
                     info = element.getroottree().docinfo
                     if info.internalDTD is not None or info.system_url is not None:
-                        raise AnnotationError(f"{path}: a DTD or entity declaration is not allowed")
+                        raise AnnotationError(NO_DTD, path)
                     root = element
                     yield root
                 depth += 1
@@ -133,7 +175,7 @@ def iter_xml_children(path: str | Path, limit: int | None = None):
                 yield element
                 root.remove(element)
     except etree.XMLSyntaxError as error:
-        raise AnnotationError(f"{path}: malformed XML: {error}") from None
+        raise AnnotationError(f"malformed XML: {error}", path) from None
 
 
 class _DuplicateKey(Exception):
@@ -176,81 +218,71 @@ def read_json(path: str | Path, limit: int | None = None):
     try:
         return json.loads(path.read_bytes(), object_pairs_hook=_refuse_duplicate_keys)
     except _DuplicateKey as duplicate:
-        raise AnnotationError(
-            f"{path}: {_describe_object(duplicate.pairs)}: key {duplicate.key!r} appears twice"
-        ) from None
+        where = _describe_object(duplicate.pairs)
+        raise AnnotationError(f"key {duplicate.key!r} appears twice", path, where) from None
     except UnicodeDecodeError as error:
-        raise AnnotationError(f"{path}: not UTF-8 text: {error}") from None
+        raise AnnotationError(f"not UTF-8 text: {error}", path) from None
     except json.JSONDecodeError as error:
         raise AnnotationError(
-            f"{path}: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", path
         ) from None
     except RecursionError:
-        raise AnnotationError(f"{path}: JSON is nested too deeply") from None
+        raise AnnotationError("JSON is nested too deeply", path) from None
 
 
-def parse_number(value, path, where: str, what: str) -> float:
-    """A finite float from text or a JSON number, or an error naming file, object and field."""
+def parse_number(value, what: str) -> float:
+    """A finite float from text or a JSON number, or an error naming the field ``what``."""
     if isinstance(value, bool):
-        raise AnnotationError(f"{path}: {where}: {what} is not a number: {value!r}")
+        raise AnnotationError(f"{what} is not a number: {value!r}")
     try:
         number = float(value.strip() if isinstance(value, str) else value)
     except (TypeError, ValueError):
-        raise AnnotationError(f"{path}: {where}: {what} is not a number: {value!r}") from None
+        raise AnnotationError(f"{what} is not a number: {value!r}") from None
     if not math.isfinite(number):
-        raise AnnotationError(f"{path}: {where}: {what} is not finite: {value!r}")
+        raise AnnotationError(f"{what} is not finite: {value!r}")
     if abs(number) > MAX_COORDINATE:
-        raise AnnotationError(f"{path}: {where}: {what} is out of range: {value!r}")
+        raise AnnotationError(f"{what} is out of range: {value!r}")
     return number
 
 
-def parse_size(width, height, path, where: str) -> tuple[int, int]:
+def parse_size(width, height) -> tuple[int, int]:
     """A positive integer image size."""
-    width = parse_number(width, path, where, "width")
-    height = parse_number(height, path, where, "height")
+    width, height = parse_number(width, "width"), parse_number(height, "height")
     if width < 1 or height < 1 or width != int(width) or height != int(height):
-        raise AnnotationError(
-            f"{path}: {where}: size must be positive integers, got {width}x{height}"
-        )
+        raise AnnotationError(f"size must be positive integers, got {width}x{height}")
     return int(width), int(height)
 
 
-def polygon_from_flat(values, path, where: str) -> np.ndarray:
+def polygon_from_flat(values) -> np.ndarray:
     """Vertices from a flat x, y, x, y, ... sequence, refusing odd, short and huge lists."""
     values = list(values)
     if len(values) % 2:
-        raise AnnotationError(f"{path}: {where}: odd number of coordinates ({len(values)})")
-    return polygon_from_points(list(zip(values[0::2], values[1::2])), path, where)
+        raise AnnotationError(f"odd number of coordinates ({len(values)})")
+    return polygon_from_points(list(zip(values[0::2], values[1::2])))
 
 
-def polygon_from_points(points, path, where: str) -> np.ndarray:
+def polygon_from_points(points) -> np.ndarray:
     """Vertices from (x, y) pairs, each checked to be a finite number."""
     if len(points) > MAX_POINTS_PER_POLYGON:
-        raise AnnotationError(
-            f"{path}: {where}: {len(points)} points; the limit is {MAX_POINTS_PER_POLYGON}"
-        )
+        raise AnnotationError(f"{len(points)} points; the limit is {MAX_POINTS_PER_POLYGON}")
     if len(points) < 3:
-        raise AnnotationError(
-            f"{path}: {where}: polygon has {len(points)} points; at least 3 are needed"
-        )
+        raise AnnotationError(f"polygon has {len(points)} points; at least 3 are needed")
     array = np.empty((len(points), 2), dtype=np.float64)
     for index, point in enumerate(points):
         if not isinstance(point, (list, tuple)) or len(point) != 2:
-            raise AnnotationError(
-                f"{path}: {where}: point {index + 1} is not an (x, y) pair: {point!r}"
-            )
-        array[index, 0] = parse_number(point[0], path, where, f"x of point {index + 1}")
-        array[index, 1] = parse_number(point[1], path, where, f"y of point {index + 1}")
+            raise AnnotationError(f"point {index + 1} is not an (x, y) pair: {point!r}")
+        array[index, 0] = parse_number(point[0], f"x of point {index + 1}")
+        array[index, 1] = parse_number(point[1], f"y of point {index + 1}")
     return array
 
 
-def box_vertices(xmin, ymin, xmax, ymax, path, where: str) -> np.ndarray:
+def box_vertices(xmin, ymin, xmax, ymax) -> np.ndarray:
     """The corners of an axis-aligned box, checked to be finite and ordered."""
     values = [
-        parse_number(v, path, where, name)
+        parse_number(v, name)
         for v, name in ((xmin, "xmin"), (ymin, "ymin"), (xmax, "xmax"), (ymax, "ymax"))
     ]
     x0, y0, x1, y1 = values
     if x1 < x0 or y1 < y0:
-        raise AnnotationError(f"{path}: {where}: box has max below min: {values}")
+        raise AnnotationError(f"box has max below min: {values}")
     return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)

@@ -15,6 +15,7 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     box_vertices,
+    error_context,
     parse_number,
     parse_size,
     polygon_from_flat,
@@ -46,27 +47,23 @@ def compressed_counts(text: str) -> list[int]:
     return counts
 
 
-def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.ndarray:
+def _rle(segmentation: dict, width: int, height: int) -> np.ndarray:
     from pycocotools import mask as coco_mask
 
     size = segmentation.get("size")
     if size != [height, width]:
-        raise AnnotationError(
-            f"{path}: {where}: RLE size {size} is not the image's [{height}, {width}]"
-        )
+        raise AnnotationError(f"RLE size {size} is not the image's [{height}, {width}]")
     counts = segmentation.get("counts")
     try:
         runs = compressed_counts(counts) if isinstance(counts, str) else counts
         if not isinstance(runs, list) or not all(isinstance(run, int) for run in runs):
             raise TypeError("counts must be a list of integers or an RLE string")
     except (TypeError, ValueError) as error:
-        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+        raise AnnotationError(f"cannot decode RLE: {error}") from None
     if any(run < 0 for run in runs):
-        raise AnnotationError(f"{path}: {where}: RLE has a negative run length")
+        raise AnnotationError("RLE has a negative run length")
     if sum(runs) != width * height:
-        raise AnnotationError(
-            f"{path}: {where}: RLE runs cover {sum(runs)} pixels; the image has {width * height}"
-        )
+        raise AnnotationError(f"RLE runs cover {sum(runs)} pixels; the image has {width * height}")
     try:
         if isinstance(counts, list):
             rle = coco_mask.frPyObjects(segmentation, height, width)
@@ -76,7 +73,7 @@ def _rle(segmentation: dict, path, where: str, width: int, height: int) -> np.nd
             raise TypeError("counts must be a list or a string")
         bitmap = coco_mask.decode(rle)
     except (TypeError, ValueError, UnicodeError) as error:
-        raise AnnotationError(f"{path}: {where}: cannot decode RLE: {error}") from None
+        raise AnnotationError(f"cannot decode RLE: {error}") from None
     return bitmap.astype(bool)
 
 
@@ -89,50 +86,51 @@ class CocoIndex:
 
     def __init__(self, path, wanted=None, document=None):
         data = read_json(path, MAX_MULTI_IMAGE_BYTES) if document is None else document
-        if not isinstance(data, dict) or not all(
-            isinstance(data.get(k), list) for k in ("images", "annotations", "categories")
-        ):
-            raise AnnotationError(
-                f"{path}: not a COCO file (needs 'images', 'annotations' and 'categories' lists)"
-            )
-        self.path, self.index, keep = path, ImageIndex(path, "images"), wanted_test(wanted)
-        names_by_id = {}
-        for number, image in enumerate(data["images"], start=1):
-            if not isinstance(image, dict):
-                raise AnnotationError(f"{path}: image {number}: not an object")
-            name = str(image.get("file_name", ""))
-            where, image_id = f"image {name!r}", image.get("id")
-            if not isinstance(image_id, (int, str)):
+        self.path, self.index, keep = path, ImageIndex("images"), wanted_test(wanted)
+        with error_context(path):
+            if not isinstance(data, dict) or not all(
+                isinstance(data.get(k), list) for k in ("images", "annotations", "categories")
+            ):
                 raise AnnotationError(
-                    f"{path}: {where}: id is not an integer or string: {image_id!r}"
+                    "not a COCO file (needs 'images', 'annotations' and 'categories' lists)"
                 )
-            if image_id in names_by_id:
-                raise AnnotationError(
-                    f"{path}: {where}: id {image_id!r} is also the id of image {names_by_id[image_id]!r}"
-                )
-            names_by_id[image_id] = name
-            self.index.add(name, image if keep(name) else None, where)
-        self.categories = {}
-        for category in data["categories"]:
-            if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
-                raise AnnotationError(f"{path}: category {category!r} has no integer or string id")
-            if category["id"] in self.categories:
-                raise AnnotationError(
-                    f"{path}: category {category['id']!r} ({category.get('name')!r}): a second category has this id"
-                )
-            self.categories[category["id"]] = str(category.get("name", ""))
-        kept = {image["id"] for image in self.index.entries.values() if image is not None}
-        self.items = {image_id: [] for image_id in kept}
-        for number, item in enumerate(data["annotations"], start=1):
-            if not isinstance(item, dict):
-                raise AnnotationError(f"{path}: annotation {number}: not an object")
-            image_id = item.get("image_id")
-            if isinstance(image_id, (int, str)) and image_id in kept:
-                self.items[image_id].append((number, item))
+            names_by_id = {}
+            for number, image in enumerate(data["images"], start=1):
+                if not isinstance(image, dict):
+                    raise AnnotationError("not an object", where=f"image {number}")
+                name = str(image.get("file_name", ""))
+                where, image_id = f"image {name!r}", image.get("id")
+                if not isinstance(image_id, (int, str)):
+                    problem = f"id is not an integer or string: {image_id!r}"
+                    raise AnnotationError(problem, where=where)
+                if image_id in names_by_id:
+                    raise AnnotationError(
+                        f"id {image_id!r} is also the id of image {names_by_id[image_id]!r}",
+                        where=where,
+                    )
+                names_by_id[image_id] = name
+                self.index.add(name, image if keep(name) else None, where)
+            self.categories = {}
+            for category in data["categories"]:
+                if not isinstance(category, dict) or not isinstance(category.get("id"), (int, str)):
+                    raise AnnotationError(f"category {category!r} has no integer or string id")
+                if category["id"] in self.categories:
+                    where = f"category {category['id']!r} ({category.get('name')!r})"
+                    raise AnnotationError("a second category has this id", where=where)
+                self.categories[category["id"]] = str(category.get("name", ""))
+            kept = {image["id"] for image in self.index.entries.values() if image is not None}
+            self.items = {image_id: [] for image_id in kept}
+            for number, item in enumerate(data["annotations"], start=1):
+                if not isinstance(item, dict):
+                    raise AnnotationError("not an object", where=f"annotation {number}")
+                image_id = item.get("image_id")
+                if isinstance(image_id, (int, str)) and image_id in kept:
+                    self.items[image_id].append((number, item))
 
     def read(self, image_name: str) -> Annotation | None:
         """The image's annotations; None if its entry was not kept (it was not wanted)."""
-        image = self.index.entries[self.index.name_of(image_name)]
+        with error_context(self.path):
+            image = self.index.entries[self.index.name_of(image_name)]
         if image is None:
             return None
         return parse_coco_image(self.path, image, self.items[image["id"]], self.categories)
@@ -140,39 +138,41 @@ class CocoIndex:
 
 def parse_coco_image(path, image: dict, items, categories: dict) -> Annotation:
     """Read one image's ``(number, annotation)`` items, ``number`` counting from 1 in the file."""
-    where_image = f"image {image.get('file_name')!r}"
-    width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
-    annotation = Annotation(str(path), str(image.get("file_name")), width, height)
-    for number, item in items:
-        where = f"annotation {item.get('id', number)}"
-        category_id = item.get("category_id")
-        if not isinstance(category_id, (int, str)) or category_id not in categories:
-            raise AnnotationError(
-                f"{path}: {where}: unknown category_id {item.get('category_id')!r}"
-            )
-        name = categories[item["category_id"]]
-        where += f" ({name.strip()!r})"
-        segmentation = item.get("segmentation")
-        if isinstance(segmentation, dict):
-            bitmap = _rle(segmentation, path, where, width, height)
-            annotation.objects.append(AnnotatedObject(name, where, bitmap=bitmap))
-        elif isinstance(segmentation, list) and segmentation:
-            for part_number, part in enumerate(segmentation, start=1):
-                part_where = f"{where} part {part_number}"
-                if not isinstance(part, list):
-                    raise AnnotationError(
-                        f"{path}: {part_where}: a polygon part must be a list of numbers"
-                    )
-                vertices = polygon_from_flat(part, path, part_where)
-                annotation.objects.append(AnnotatedObject(name, part_where, vertices=vertices))
-        elif isinstance(item.get("bbox"), list) and len(item["bbox"]) == 4:
-            x, y, w, h = (parse_number(v, path, where, "bbox") for v in item["bbox"])
-            annotation.objects.append(
-                AnnotatedObject(name, where, vertices=box_vertices(x, y, x + w, y + h, path, where))
-            )
-        else:
-            raise AnnotationError(f"{path}: {where}: has neither a segmentation nor a bbox")
+    with error_context(path):
+        with error_context(where=f"image {image.get('file_name')!r}"):
+            width, height = parse_size(image.get("width"), image.get("height"))
+        annotation = Annotation(str(path), str(image.get("file_name")), width, height)
+        for number, item in items:
+            where = f"annotation {item.get('id', number)}"
+            category_id = item.get("category_id")
+            if not isinstance(category_id, (int, str)) or category_id not in categories:
+                raise AnnotationError(f"unknown category_id {category_id!r}", where=where)
+            name = categories[category_id]
+            where += f" ({name.strip()!r})"
+            with error_context(where=where):
+                annotation.objects += _objects(item, name, where, width, height)
     return annotation
+
+
+def _objects(item: dict, name: str, where: str, width: int, height: int) -> list:
+    """The shapes of one annotation: its RLE, each part of its polygon, or its box."""
+    segmentation = item.get("segmentation")
+    if isinstance(segmentation, dict):
+        return [AnnotatedObject(name, where, bitmap=_rle(segmentation, width, height))]
+    if isinstance(segmentation, list) and segmentation:
+        objects = []
+        for part_number, part in enumerate(segmentation, start=1):
+            part_where = f"{where} part {part_number}"
+            with error_context(where=part_where):
+                if not isinstance(part, list):
+                    raise AnnotationError("a polygon part must be a list of numbers")
+                vertices = polygon_from_flat(part)
+            objects.append(AnnotatedObject(name, part_where, vertices=vertices))
+        return objects
+    if isinstance(item.get("bbox"), list) and len(item["bbox"]) == 4:
+        x, y, w, h = (parse_number(v, "bbox") for v in item["bbox"])
+        return [AnnotatedObject(name, where, vertices=box_vertices(x, y, x + w, y + h))]
+    raise AnnotationError("has neither a segmentation nor a bbox")
 
 
 def parse_coco_json(path, image_name: str, document=None) -> Annotation:

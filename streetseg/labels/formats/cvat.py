@@ -26,6 +26,7 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     box_vertices,
+    error_context,
     iter_xml_children,
     parse_number,
     parse_size,
@@ -39,16 +40,18 @@ def _base_name(name: str) -> str:
 
 class ImageIndex:
     """The image entries of a multi-image export by name, for dict look-ups: the entry whose
-    name is the image's, or else whose base name is, if that is unique. Names must be unique."""
+    name is the image's, or else whose base name is, if that is unique. Names must be unique.
+    ``what`` names the entries in messages ("<image>", "images")."""
 
-    def __init__(self, path, what: str):
-        self.path, self.what = path, what
+    def __init__(self, what: str):
+        self.what = what
         self.entries: dict = {}  # name -> entry, or None for an entry not kept
         self._by_base: dict[str, list[str]] = {}
 
     def add(self, name: str, entry, where: str) -> None:
+        """Index ``entry`` (None: not kept) by ``name``; ``where`` names it in messages."""
         if name in self.entries:
-            raise AnnotationError(f"{self.path}: {where} appears twice; image names must be unique")
+            raise AnnotationError(f"{where} appears twice; image names must be unique")
         self.entries[name] = entry
         self._by_base.setdefault(_base_name(name), []).append(name)
 
@@ -61,9 +64,9 @@ class ImageIndex:
             return loose[0]
         if len(loose) > 1:
             raise AnnotationError(
-                f"{self.path}: {len(loose)} {self.what} entries are named {base!r}; use full names"
+                f"{len(loose)} {self.what} entries are named {base!r}; use full names"
             )
-        raise AnnotationError(f"{self.path}: no {self.what} entry for image {image_name!r}")
+        raise AnnotationError(f"no {self.what} entry for image {image_name!r}")
 
 
 def wanted_test(wanted):
@@ -75,29 +78,11 @@ def wanted_test(wanted):
     return lambda name: name in wanted or _base_name(name) in bases
 
 
-def find_image_entry(entries, image_name: str, path, what: str):
-    """The entry whose name is ``image_name``, or whose base name is, if that is unique."""
-    index = ImageIndex(path, what)
-    for entry, name in entries:
-        index.add(name, entry, f"{what} entry {name!r}")
-    return index.entries[index.name_of(image_name)]
-
-
-def _points(text: str | None, path, where: str) -> np.ndarray:
-    pairs = [pair.split(",") for pair in (text or "").strip().split(";") if pair.strip()]
-    return polygon_from_points(
-        [tuple(pair) if len(pair) == 2 else pair for pair in pairs], path, where
-    )
-
-
-def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
+def _mask(element, width: int, height: int) -> np.ndarray:
     """Decode CVAT's mask RLE: alternating run lengths, starting with 0s, row-major in a box."""
-    numbers = [
-        parse_number(element.get(key), path, where, key)
-        for key in ("left", "top", "width", "height")
-    ]
+    numbers = [parse_number(element.get(key), key) for key in ("left", "top", "width", "height")]
     if any(number != int(number) for number in numbers):
-        raise AnnotationError(f"{path}: {where}: mask box must be whole pixels, got {numbers}")
+        raise AnnotationError(f"mask box must be whole pixels, got {numbers}")
     left, top, box_w, box_h = (int(number) for number in numbers)
     if (
         box_w < 1
@@ -108,17 +93,14 @@ def _mask(element, path, where: str, width: int, height: int) -> np.ndarray:
         or top + box_h > height
     ):
         raise AnnotationError(
-            f"{path}: {where}: mask box {box_w}x{box_h} at ({left}, {top}) is not inside the "
-            f"{width}x{height} image"
+            f"mask box {box_w}x{box_h} at ({left}, {top}) is not inside the {width}x{height} image"
         )
     try:
         runs = [int(value) for value in (element.get("rle") or "").split(",")]
     except (ValueError, OverflowError):
-        raise AnnotationError(f"{path}: {where}: rle is not a list of integers") from None
+        raise AnnotationError("rle is not a list of integers") from None
     if any(run < 0 for run in runs) or sum(runs) != box_w * box_h:
-        raise AnnotationError(
-            f"{path}: {where}: rle covers {sum(runs)} pixels but the box is {box_w}x{box_h}"
-        )
+        raise AnnotationError(f"rle covers {sum(runs)} pixels but the box is {box_w}x{box_h}")
     values = np.repeat(np.arange(len(runs)) % 2 == 1, runs).reshape(box_h, box_w)
     bitmap = np.zeros((height, width), dtype=bool)
     bitmap[top : top + box_h, left : left + box_w] = values
@@ -131,58 +113,66 @@ class CvatIndex:
     export costs a job the images it paints, not the whole tree."""
 
     def __init__(self, path, wanted=None, document=None):
-        self.path, self.index = path, ImageIndex(path, "<image>")
+        self.path, self.index = path, ImageIndex("<image>")
         keep = wanted_test(wanted)
         children = (
             iter_xml_children(path, MAX_MULTI_IMAGE_BYTES)
             if document is None
             else iter([document, *document])
         )
-        root = next(children)
-        if root.tag != "annotations":
-            raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotations>")
-        for element in children:
-            if element.tag == "image":
-                name = element.get("name") or ""
-                self.index.add(name, element if keep(name) else None, f"<image name={name!r}>")
+        with error_context(path):
+            root = next(children)
+            if root.tag != "annotations":
+                raise AnnotationError(f"root element is <{root.tag}>, expected <annotations>")
+            for element in children:
+                if element.tag == "image":
+                    name = element.get("name") or ""
+                    where = f"<image name={name!r}>"
+                    self.index.add(name, element if keep(name) else None, where)
 
     def read(self, image_name: str) -> Annotation | None:
         """The image's shapes; None if its element was not kept (it was not wanted)."""
-        image = self.index.entries[self.index.name_of(image_name)]
+        with error_context(self.path):
+            image = self.index.entries[self.index.name_of(image_name)]
         return None if image is None else parse_cvat_image(image, self.path)
 
 
 def parse_cvat_image(image, path) -> Annotation:
     """Read the shapes of one ``<image>`` element."""
     where_image = f"<image name={image.get('name')!r}>"
-    width, height = parse_size(image.get("width"), image.get("height"), path, where_image)
-    annotation = Annotation(str(path), image.get("name") or "", width, height)
-    shapes = []
-    for number, element in enumerate(image, start=1):
-        kind = element.tag if isinstance(element.tag, str) else ""
-        if kind not in ("polygon", "box", "mask"):
-            if kind and kind != "tag":  # A <tag> labels the whole image; it is not a shape.
-                annotation.skip(kind)
-            continue
-        name = (element.get("label") or "").strip()
-        where = f"{where_image} {kind} {number}" + (f" ({name!r})" if name else "")
-        if not name:
-            raise AnnotationError(f"{path}: {where}: missing label")
-        z_order = parse_number(element.get("z_order", "0"), path, where, "z_order")
-        if kind == "polygon":
-            shape = AnnotatedObject(
-                name, where, vertices=_points(element.get("points"), path, where)
-            )
-        elif kind == "box":
-            vertices = box_vertices(
-                *(element.get(k) for k in ("xtl", "ytl", "xbr", "ybr")), path, where
-            )
-            shape = AnnotatedObject(name, where, vertices=vertices)
-        else:
-            shape = AnnotatedObject(name, where, bitmap=_mask(element, path, where, width, height))
-        shapes.append((z_order, number, shape))
+    with error_context(path):
+        with error_context(where=where_image):
+            width, height = parse_size(image.get("width"), image.get("height"))
+        annotation = Annotation(str(path), image.get("name") or "", width, height)
+        shapes = []
+        for number, element in enumerate(image, start=1):
+            kind = element.tag if isinstance(element.tag, str) else ""
+            if kind not in ("polygon", "box", "mask"):
+                if kind and kind != "tag":  # A <tag> labels the whole image; it is not a shape.
+                    annotation.skip(kind)
+                continue
+            name = (element.get("label") or "").strip()
+            where = f"{where_image} {kind} {number}" + (f" ({name!r})" if name else "")
+            with error_context(where=where):
+                if not name:
+                    raise AnnotationError("missing label")
+                z_order = parse_number(element.get("z_order", "0"), "z_order")
+                if kind == "mask":
+                    shape = AnnotatedObject(name, where, bitmap=_mask(element, width, height))
+                else:
+                    shape = AnnotatedObject(name, where, vertices=_vertices(element, kind))
+            shapes.append((z_order, number, shape))
     annotation.objects = [shape for _, _, shape in sorted(shapes, key=lambda item: item[:2])]
     return annotation
+
+
+def _vertices(element, kind: str) -> np.ndarray:
+    """The outline of a ``<polygon>`` or a ``<box>``."""
+    if kind == "polygon":
+        text = (element.get("points") or "").strip()
+        pairs = [pair.split(",") for pair in text.split(";") if pair.strip()]
+        return polygon_from_points([tuple(pair) if len(pair) == 2 else pair for pair in pairs])
+    return box_vertices(*(element.get(key) for key in ("xtl", "ytl", "xbr", "ybr")))
 
 
 def parse_cvat_xml(path, image_name: str, document=None) -> Annotation:

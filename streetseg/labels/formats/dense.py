@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
+from streetseg.labels.classes import IGNORE_LABEL
 from streetseg.labels.formats.base import AnnotationError
 
 INDEX_MODES = ("L", "P", "I;16", "I;16B", "I;16L", "I")
@@ -31,13 +32,11 @@ def dense_kind(image: Image.Image) -> str:
     if image.mode in COLOR_MODES:
         return "color"
     raise AnnotationError(
-        f"{image.filename}: label image mode {image.mode} is neither index nor colour"
+        f"label image mode {image.mode} is neither index nor colour", image.filename
     )
 
 
-def map_index_values(
-    values: np.ndarray, lookup: dict[int, int | None], path
-) -> tuple[np.ndarray, dict]:
+def map_index_values(values: np.ndarray, lookup: dict[int, int | None]) -> tuple[np.ndarray, dict]:
     """Map every pixel value through ``lookup`` (value -> label, None for unknown).
 
     Returns the uint8 label map and {value: pixel count} of the unknown values.
@@ -76,3 +75,49 @@ def parse_color(text: str, where: str) -> int:
     if not all(0 <= channel <= 255 for channel in (red, green, blue)):
         raise ValueError(f"{where}: colour {text!r} has a channel outside 0..255")
     return (red << 16) | (green << 8) | blue
+
+
+def dense_mask(path, resolver, fmt: str, labels: dict, max_pixels: int):
+    """Map a dense label PNG to class ids with ``resolver`` (a LabelResolver) and the
+    ``labels`` settings (index_map, color_map); return the mask (at the PNG's size) and
+    statistics."""
+    image = open_mask_image(path, max_pixels)
+    kind = dense_kind(image)
+    if fmt != "auto" and f"{kind}_png" != fmt:
+        raise AnnotationError(
+            f"configured as {fmt} but the image is a {kind} mask ({image.mode})", path
+        )
+    if kind == "index":
+        source = np.asarray(image)
+        lookup = resolver.index_lookup(labels.get("index_map") or {}, np.unique(source))
+        transparent = np.zeros(source.shape, dtype=bool)
+        describe = str
+    else:
+        source, transparent = color_keys(image)
+        lookup = resolver.color_lookup(labels.get("color_map") or {}, np.unique(source))
+        describe = key_to_color
+    mask, unknown = map_index_values(source, lookup)
+    # Transparent pixels are unlabelled whatever their colour, so they are never "unknown".
+    unknown = {v: n for v, n in unknown.items() if not transparent[source == v].all()}
+    if unknown and resolver.unknown == "error":
+        found = ", ".join(
+            f"{describe(v)} ({n} px)" for v, n in sorted(unknown.items(), key=lambda i: -i[1])
+        )
+        raise AnnotationError(
+            f"unmapped {kind} value(s) {found}; map them in labels.{kind}_map "
+            f"to one of: {', '.join(resolver.table.names)} or 'ignore'",
+            path,
+        )
+    # Unknown values under the "ignore" policy, and transparent pixels, are not labelled.
+    unknown_pixels = np.isin(source, list(unknown)) | transparent
+    mask[unknown_pixels] = IGNORE_LABEL
+    stats = {
+        "objects": 0,
+        "ignored": int((mask == IGNORE_LABEL).sum() - unknown_pixels.sum()),
+        "unknown": int(sum(unknown.values())),
+        "unknown_names": [describe(v) for v in sorted(unknown)],
+        "skipped": 0,
+        "skipped_kinds": {},
+        "coverage": float((mask != IGNORE_LABEL).mean()),
+    }
+    return mask, stats

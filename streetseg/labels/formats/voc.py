@@ -30,6 +30,7 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     box_vertices,
+    error_context,
     parse_number,
     parse_size,
     polygon_from_points,
@@ -40,86 +41,82 @@ from streetseg.labels.formats.base import (
 _POINT_TAG = re.compile(r"^([xy])(\d+)$")
 
 
-def _required_text(element, tag: str, path, where: str) -> str:
-    child = unique_child(element, tag, path, where)
+def _required_text(element, tag: str) -> str:
+    child = unique_child(element, tag)
     if child is None or child.text is None or not child.text.strip():
-        raise AnnotationError(f"{path}: {where}: missing <{tag}>")
+        raise AnnotationError(f"missing <{tag}>")
     return child.text
 
 
-def _polygon(polygon, path, where: str) -> np.ndarray:
+def _polygon(polygon) -> np.ndarray:
     coords: dict[tuple[str, int], float] = {}
     for child in polygon:
         if not isinstance(child.tag, str):
             continue
         match = _POINT_TAG.match(child.tag.strip().lower())
         if match is None:
-            raise AnnotationError(f"{path}: {where}: unexpected polygon element <{child.tag}>")
+            raise AnnotationError(f"unexpected polygon element <{child.tag}>")
         if len(coords) >= 2 * MAX_POINTS_PER_POLYGON:
-            raise AnnotationError(
-                f"{path}: {where}: more than {MAX_POINTS_PER_POLYGON} polygon points"
-            )
+            raise AnnotationError(f"more than {MAX_POINTS_PER_POLYGON} polygon points")
         key = (match.group(1), int(match.group(2)))
         if key in coords:
-            raise AnnotationError(f"{path}: {where}: polygon point <{child.tag}> appears twice")
-        coords[key] = parse_number(child.text, path, where, child.tag)
+            raise AnnotationError(f"polygon point <{child.tag}> appears twice")
+        coords[key] = parse_number(child.text, child.tag)
     xs = sorted(index for axis, index in coords if axis == "x")
     ys = sorted(index for axis, index in coords if axis == "y")
     if xs != ys:
         raise AnnotationError(
-            f"{path}: {where}: polygon x and y coordinates do not pair up "
+            f"polygon x and y coordinates do not pair up "
             f"({len(xs)} x values, {len(ys)} y values): odd number of coordinates"
         )
     if xs != list(range(1, len(xs) + 1)):
-        raise AnnotationError(f"{path}: {where}: polygon points must be numbered 1..n")
-    return polygon_from_points([(coords[("x", i)], coords[("y", i)]) for i in xs], path, where)
+        raise AnnotationError("polygon points must be numbered 1..n")
+    return polygon_from_points([(coords[("x", i)], coords[("y", i)]) for i in xs])
+
+
+def _vertices(element, names: list[str]) -> np.ndarray:
+    """The outline of one ``<object>`` with these ``<name>`` texts."""
+    if len(names) > 1:  # Painting the first of two names once turned a car into road.
+        raise AnnotationError(f"<name> appears {len(names)} times ({names}); it must be unique")
+    if not names or not names[0].strip():
+        raise AnnotationError("missing <name>")
+    shapes = element.findall("polygon") + element.findall("bndbox")
+    if len(shapes) > 1:
+        raise AnnotationError(
+            f"has {len(shapes)} shapes ({', '.join(f'<{s.tag}>' for s in shapes)}); "
+            "an object must have exactly one <polygon> or <bndbox>"
+        )
+    if not shapes:
+        raise AnnotationError("has neither <polygon> nor <bndbox>")
+    if shapes[0].tag == "polygon":
+        return _polygon(shapes[0])
+    return box_vertices(*(_required_text(shapes[0], t) for t in ("xmin", "ymin", "xmax", "ymax")))
+
+
+def _size(root) -> tuple[int, int]:
+    with error_context(where="<annotation>"):
+        size = unique_child(root, "size")
+    if size is None:
+        raise AnnotationError("missing <size>")
+    with error_context(where="<size>"):
+        return parse_size(_required_text(size, "width"), _required_text(size, "height"))
 
 
 def parse_root(root, path) -> Annotation:
     """Read a parsed ``<annotation>`` element with a ``<size>``."""
-    size = unique_child(root, "size", path, "<annotation>")
-    if size is None:
-        raise AnnotationError(f"{path}: missing <size>")
-    width, height = parse_size(
-        _required_text(size, "width", path, "<size>"),
-        _required_text(size, "height", path, "<size>"),
-        path,
-        "<size>",
-    )
-    filename = unique_child(root, "filename", path, "<annotation>")
-    filename = "" if filename is None else (filename.text or "").strip()
-    annotation = Annotation(str(path), filename, width, height)
-    for number, element in enumerate(root.iter("object"), start=1):
-        names = [child.text or "" for child in element.findall("name")]
-        name = names[0] if names else None
-        where = f"object {number}" + (f" ({name.strip()!r})" if name and name.strip() else "")
-        if len(names) > 1:  # Painting the first of two names once turned a car into road.
-            raise AnnotationError(
-                f"{path}: {where}: <name> appears {len(names)} times ({names}); it must be unique"
-            )
-        if name is None or not name.strip():
-            raise AnnotationError(f"{path}: {where}: missing <name>")
-        shapes = element.findall("polygon") + element.findall("bndbox")
-        if len(shapes) > 1:
-            raise AnnotationError(
-                f"{path}: {where}: has {len(shapes)} shapes ({', '.join(f'<{s.tag}>' for s in shapes)}); "
-                "an object must have exactly one <polygon> or <bndbox>"
-            )
-        polygon, box = element.find("polygon"), element.find("bndbox")
-        if polygon is not None:
-            vertices = _polygon(polygon, path, where)
-        elif box is not None:
-            vertices = box_vertices(
-                *(
-                    _required_text(box, tag, path, where)
-                    for tag in ("xmin", "ymin", "xmax", "ymax")
-                ),
-                path,
-                where,
-            )
-        else:
-            raise AnnotationError(f"{path}: {where}: has neither <polygon> nor <bndbox>")
-        annotation.objects.append(AnnotatedObject(name, where, vertices=vertices))
+    with error_context(path):
+        width, height = _size(root)
+        with error_context(where="<annotation>"):
+            filename = unique_child(root, "filename")
+        filename = "" if filename is None else (filename.text or "").strip()
+        annotation = Annotation(str(path), filename, width, height)
+        for number, element in enumerate(root.iter("object"), start=1):
+            names = [child.text or "" for child in element.findall("name")]
+            name = names[0] if names else None
+            where = f"object {number}" + (f" ({name.strip()!r})" if name and name.strip() else "")
+            with error_context(where=where):
+                vertices = _vertices(element, names)
+            annotation.objects.append(AnnotatedObject(name, where, vertices=vertices))
     return annotation
 
 
@@ -127,7 +124,7 @@ def parse_voc_xml(path: str | Path, document=None) -> Annotation:
     """Read one Labelbox PASCAL VOC XML file."""
     root = read_xml(path) if document is None else document
     if root.tag != "annotation":
-        raise AnnotationError(f"{path}: root element is <{root.tag}>, expected <annotation>")
+        raise AnnotationError(f"root element is <{root.tag}>, expected <annotation>", path)
     return parse_root(root, path)
 
 
