@@ -25,10 +25,8 @@ from streetseg.data.locations import (
     stem_map,
 )
 from streetseg.demo.scenes import demo_sample_ids
-from streetseg.labels.annotations import MULTI_IMAGE_FORMATS, inspect_file
+from streetseg.labels.annotations import MULTI_IMAGE_FORMATS, image_names, inspect_file
 from streetseg.labels.formats.base import AnnotationError
-from streetseg.labels.formats.coco import coco_image_names
-from streetseg.labels.formats.cvat import cvat_image_names
 
 COLUMNS = ["sample", "image", "annotation", "split"]
 
@@ -74,8 +72,8 @@ def directory_samples(
         try:
             fmt, document = inspect_file(path)
             if fmt in MULTI_IMAGE_FORMATS:
-                lister = cvat_image_names if fmt == "cvat_xml" else coco_image_names
-                rows += _listed_images(path, lister(path, document), folder, root, found)
+                names = image_names(path, fmt, document)
+                rows += _listed_images(path, names, folder, root, found)
                 continue
         except AnnotationError as error:
             found.append(from_message(str(error), str(path), path.stem))

@@ -26,22 +26,40 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     read_json,
     read_xml,
 )
-from streetseg.labels.formats.coco import CocoIndex, parse_coco_json
-from streetseg.labels.formats.cvat import CvatIndex, parse_cvat_xml
+from streetseg.labels.formats.coco import CocoIndex, coco_image_names, parse_coco_json
+from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names, parse_cvat_xml
 from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
 from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
 
 POLYGON_FORMATS = ("labelbox_voc", "labelme_xml", "cvat_xml", "labelme_json", "coco_json")
 DENSE_FORMATS = ("index_png", "color_png")
 FORMATS = POLYGON_FORMATS + DENSE_FORMATS
-# Formats whose single file describes many images, which are told apart by the image's name.
-MULTI_IMAGE_FORMATS = ("cvat_xml", "coco_json")
+# Formats whose single file describes many images, which are told apart by the image's name:
+# format -> (index class, lister of the image names). An index is built from (path, the image
+# names wanted, the parsed document or None) and has ``read(image_name)``; a lister takes
+# (path, document) and returns every image name of the file.
+MULTI_IMAGE = {
+    "cvat_xml": (CvatIndex, cvat_image_names),
+    "coco_json": (CocoIndex, coco_image_names),
+}
+MULTI_IMAGE_FORMATS = tuple(MULTI_IMAGE)
+# Single-image polygon formats: format -> parser of (path, document or None).
+SINGLE_IMAGE = {
+    "labelbox_voc": parse_voc_xml,
+    "labelme_xml": parse_labelme_xml,
+    "labelme_json": parse_labelme_json,
+}
 DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
 
 
 def detect_format(path: str | Path) -> str:
     """Name the format of an annotation file from its extension and its top-level structure."""
     return inspect_file(path)[0]
+
+
+def image_names(path: str | Path, fmt: str, document=None) -> list[str]:
+    """Every image name a multi-image export describes (for listing a data folder)."""
+    return MULTI_IMAGE[fmt][1](path, document)
 
 
 def inspect_file(path: str | Path):
@@ -102,12 +120,8 @@ def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) ->
 
     ``document`` is the file already parsed by :func:`inspect_file`, if it was.
     """
-    if fmt == "labelbox_voc":
-        return parse_voc_xml(path, document)
-    if fmt == "labelme_xml":
-        return parse_labelme_xml(path, document)
-    if fmt == "labelme_json":
-        return parse_labelme_json(path, document)
+    if fmt in SINGLE_IMAGE:
+        return SINGLE_IMAGE[fmt](path, document)
     if fmt == "cvat_xml":
         return parse_cvat_xml(path, image_name, document)
     if fmt == "coco_json":
@@ -151,7 +165,7 @@ class AnnotationReader:
         wanted = self._wanted.setdefault(str(path), set())
         wanted.add(image_name)
         try:
-            index = (CvatIndex if kind == "cvat_xml" else CocoIndex)(path, wanted, document)
+            index = MULTI_IMAGE[kind][0](path, wanted, document)
         except AnnotationError as error:
             index = error
         self._indexes[str(path)] = (kind, index)
