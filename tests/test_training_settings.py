@@ -1,4 +1,5 @@
-"""The training settings object against the schema, and the state's fingerprint."""
+"""The training settings object against the schema, the state's fingerprint, and the class
+table's checks, in the library and at DAG build."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import pytest
 import yaml
 
-from streetseg.labels.classes import ConfigError
+from streetseg.labels.classes import ClassTable, ConfigError
 from streetseg.model.checkpoints import fingerprint
 from streetseg.model.settings import TrainSettings
 from tests.helpers import REPO, config_with_defaults
@@ -86,3 +87,74 @@ def test_stopping_rules_leave_the_fingerprint_alone_and_what_an_epoch_computes_d
     assert fingerprint(_settings(early_stopping={"patience": 3}), [str(shard)]) == base
     assert fingerprint(_settings(epochs=3), [str(shard)]) != base
     assert fingerprint(_settings(augment={"flip": False}), [str(shard)]) != base
+
+
+def _table(*entries):
+    return [{"id": i, "name": n, "color": c} for i, n, c in entries]
+
+
+@pytest.mark.parametrize(
+    "classes, message",
+    [
+        (
+            _table((0, "sky", [0, 0, 1]), (1, "road", [0, 0, 2]), (1, "car", [0, 0, 3])),
+            r"classes: id 1 is given twice \('road' and 'car'\)",
+        ),
+        (
+            _table((0, "sky", [0, 0, 1]), (2, "road", [0, 0, 2])),
+            r"classes: ids must run 0\.\.1 without gaps; 1 missing \(ids given: 0, 2\)",
+        ),
+        (
+            _table((0, "sky", [0, 0, 1]), (255, "road", [0, 0, 2])),
+            r"classes: id 255 \('road'\): id 255 is reserved for ignored pixels",
+        ),
+        (
+            _table((0, "Parking  Lot", [0, 0, 1]), (1, " parking lot", [0, 0, 2])),
+            r"classes: id 0 \('Parking  Lot'\) and id 1 \('parking lot'\) have the same name",
+        ),
+        (
+            _table((0, "sky", [0, 0, 1]), (1, "  ", [0, 0, 2])),
+            r"classes: id 1 has an empty name",
+        ),
+        (
+            _table((0, "sky", [0, 0, 1]), (1, "Ignore", [0, 0, 2])),
+            r"classes: id 1 \('Ignore'\): the name 'ignore' is reserved",
+        ),
+        (
+            _table((0, "sky", [9, 9, 9]), (1, "road", [9, 9, 9])),
+            r"classes: id 0 \('sky'\) and id 1 \('road'\) have the same color \[9, 9, 9\]",
+        ),
+        (
+            _table((0, "sky", [0, 0, 1]), (1, "road", [0, 256, 0])),
+            r"classes: id 1 \('road'\): color must be \[red, green, blue\]",
+        ),
+    ],
+)
+def test_a_bad_class_table_is_refused_naming_the_entry(classes, message):
+    with pytest.raises(ConfigError, match=message):
+        ClassTable.from_config(classes)
+
+
+def test_the_default_classes_make_a_table(classes):
+    assert ClassTable.from_config(classes).num_classes == 8
+
+
+@pytest.mark.workflow
+def test_a_bad_class_table_stops_the_dry_run_without_a_stack(tmp_path):
+    from tests.workflow.helpers import snakemake
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "classes": _table(
+                    (0, "background", [0, 0, 0]), (1, "tree", [0, 9, 0]), (1, "road", [9, 0, 0])
+                )
+            }
+        )
+    )
+    process = snakemake(tmp_path, "-n", configfile=bad, check=False)
+    assert process.returncode == 1, process.stdout + process.stderr
+    assert "Error: classes: id 1 is given twice ('tree' and 'road')" in process.stderr
+    assert "Traceback" not in process.stderr
+    assert not (tmp_path / "resources").exists() and not (tmp_path / "results").exists()
