@@ -12,25 +12,34 @@ from pathlib import Path
 
 import pandas as pd
 
+from tests.helpers import config_with_defaults
+
 REPO = Path(__file__).resolve().parents[1]
 EPOCHS = 12
+TRAIN_SECTION = {
+    "image_size": [64, 64], "epochs": EPOCHS, "batch_size": 4, "seed": 0,
+    "model": {"depth": 2, "base_filters": 4},
+    "augment": {"flip": True, "min_scale": 1.0, "color_jitter": 0.0},
+}  # fmt: skip
 
 TRAIN = """
 import json, sys
 sys.path.insert(0, {repo!r})
+from streetseg.model.settings import TrainSettings
 from streetseg.model.training import train_model
 arguments = json.loads(sys.argv[1])
-train_model(log=lambda message: print(message, flush=True), **arguments)
+settings = TrainSettings.from_config(arguments.pop("train"), arguments.pop("classes"))
+train_model(settings, log=lambda message: print(message, flush=True), **arguments)
 """
 
 
 def _start(tmp_path, train, val):
+    config = config_with_defaults(train=TRAIN_SECTION)
     arguments = {
-        "train_shards": train, "val_shards": val, "num_classes": 8, "image_size": [64, 64],
+        "train": config["train"], "classes": config["classes"],
+        "train_shards": train, "val_shards": val,
         "model_path": str(tmp_path / "model" / "model.keras"),
-        "history_path": str(tmp_path / "model" / "history.tsv"),
-        "epochs": EPOCHS, "batch_size": 4, "learning_rate": 0.002,
-        "model_options": {"depth": 2, "base_filters": 4}, "augment": {"flip": True}, "threads": 1,
+        "history_path": str(tmp_path / "model" / "history.tsv"), "threads": 1,
     }  # fmt: skip
     (tmp_path / "model").mkdir(exist_ok=True)
     command = [sys.executable, "-c", TRAIN.format(repo=str(REPO)), json.dumps(arguments)]

@@ -11,6 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.helpers import config_with_defaults
+
 REPO = Path(__file__).resolve().parents[1]
 
 MIRRORED = """
@@ -19,19 +21,30 @@ sys.path.insert(0, {repo!r})
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from streetseg.model.settings import TrainSettings
 from streetseg.model.training import train_model
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-train_model(strategy=strategy, log=lambda message: print(message, flush=True), **json.loads(sys.argv[1]))
+arguments = json.loads(sys.argv[1])
+settings = TrainSettings.from_config(arguments.pop("train"), arguments.pop("classes"))
+train_model(
+    settings, strategy=strategy, log=lambda message: print(message, flush=True), **arguments
+)
 """
 
 
 def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path):
     train, val = shards
+    config = config_with_defaults(
+        train={
+            "image_size": [64, 64], "epochs": 2, "batch_size": 4, "seed": 0,
+            "model": {"depth": 2, "base_filters": 4},
+            "augment": {"flip": True, "min_scale": 1.0, "color_jitter": 0.0},
+        }
+    )  # fmt: skip
     arguments = {
-        "train_shards": train, "val_shards": val, "num_classes": 8, "image_size": [64, 64],
+        "train": config["train"], "classes": config["classes"],
+        "train_shards": train, "val_shards": val,
         "model_path": str(tmp_path / "model.keras"), "history_path": str(tmp_path / "history.tsv"),
-        "epochs": 2, "batch_size": 4, "learning_rate": 0.002,
-        "model_options": {"depth": 2, "base_filters": 4}, "augment": {"flip": True},
     }  # fmt: skip
     command = [sys.executable, "-c", MIRRORED.format(repo=str(REPO)), json.dumps(arguments)]
     process = subprocess.run(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from streetseg.labels.classes import IGNORE_LABEL, ClassTable, normalize_name
+from streetseg.labels.classes import IGNORE_LABEL, IGNORE_NAME, ClassTable, normalize_name
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.formats.dense import parse_color
 
 UNKNOWN_POLICIES = ("error", "ignore")
-IGNORE_NAME = "ignore"
 
 
 class LabelResolver:

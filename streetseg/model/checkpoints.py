@@ -11,6 +11,7 @@ finishes. A state written for other settings or other shards is discarded, not r
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import math
@@ -63,10 +64,22 @@ def stop_on_sigterm():
         signal.signal(signal.SIGTERM, previous)
 
 
-def fingerprint(settings: dict, shard_paths: list[str]) -> str:
-    """A digest of the training settings and the shards' names and sizes."""
+# Settings left out of the state's fingerprint, so that a rerun with other values resumes:
+# the early stopping and time budget decide when training stops, not what an epoch computes.
+# num_classes has never been part of it (a new class table rewrites the masks and shards).
+NOT_FINGERPRINTED = ("num_classes", "early_stopping", "time_limit_minutes")
+
+
+def fingerprint(settings, shard_paths: list[str]) -> str:
+    """A digest of the training settings (a streetseg.model.settings.TrainSettings, less
+    :data:`NOT_FINGERPRINTED`) and the shards' names and sizes."""
+    fields = {
+        name: value
+        for name, value in dataclasses.asdict(settings).items()
+        if name not in NOT_FINGERPRINTED
+    }
     shards = [(Path(p).name, Path(p).stat().st_size) for p in shard_paths]
-    text = json.dumps({"settings": settings, "shards": shards}, sort_keys=True, default=str)
+    text = json.dumps({"settings": fields, "shards": shards}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -141,13 +154,15 @@ class TrainingState:
         previous, previous_weights = Path(f"{metadata}.bkp"), Path(f"{weights}.bkp")
         if _backup_readable(previous, previous_weights):
             log(
-                f"the backup in {self.backup_dir} is unreadable; resuming from the previous backup instead"
+                f"the backup in {self.backup_dir} is unreadable; resuming from the previous "
+                "backup instead"
             )
             shutil.copyfile(previous_weights, weights)
             shutil.copyfile(previous, metadata)
         else:
             log(
-                f"the backup in {self.backup_dir} is unreadable and there is no previous backup; starting afresh"
+                f"the backup in {self.backup_dir} is unreadable and there is no previous "
+                "backup; starting afresh"
             )
             shutil.rmtree(self.backup_dir)
 

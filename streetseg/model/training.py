@@ -6,6 +6,7 @@ import math
 import os
 import shutil
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -23,7 +24,9 @@ from streetseg.model.checkpoints import (
     fingerprint,
     stop_on_sigterm,
 )
+from streetseg.model.devices import configure_tensorflow, distribution_strategy
 from streetseg.model.losses import SegmentationLoss
+from streetseg.model.settings import TrainSettings
 from streetseg.model.unet import build_model
 
 HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
@@ -54,40 +57,6 @@ def class_weights(counts: list[int], method: str, max_weight: float = 50.0) -> l
         )
     mean = sum(f * w for f, w in zip(frequency, raw))
     return [min(w / mean, max_weight) for w in raw]
-
-
-def distribution_strategy(log=print):
-    """The tf.distribute strategy for the devices this job has.
-
-    Several visible GPUs train with MirroredStrategy; otherwise the default strategy runs on
-    the one GPU or the CPU. A job spread over several SLURM tasks is refused with a clear
-    message: multi-node training needs MultiWorkerMirroredStrategy, which Keras 3's fit() does
-    not support (keras-team/keras#20585; it fails converting PerReplica values).
-    """
-    tasks = int(os.environ.get("SLURM_NTASKS", "1") or 1)
-    if tasks > 1:
-        raise RuntimeError(
-            f"this job has {tasks} SLURM tasks, but multi-node training is not supported: "
-            "Keras 3 cannot fit() under MultiWorkerMirroredStrategy (keras-team/keras#20585). "
-            "Request all GPUs on one node (one task) instead; MirroredStrategy then uses them all."
-        )
-    gpus = tf.config.list_logical_devices("GPU")
-    if len(gpus) > 1:
-        strategy = tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
-        log(f"mirrored training on {len(gpus)} GPUs")
-        return strategy
-    return tf.distribute.get_strategy()
-
-
-def configure_tensorflow(threads: int | None, seed: int) -> None:
-    """Seed every generator and size TensorFlow's thread pools to the job's threads."""
-    if threads:
-        try:
-            tf.config.threading.set_intra_op_parallelism_threads(int(threads))
-            tf.config.threading.set_inter_op_parallelism_threads(max(1, min(2, int(threads))))
-        except RuntimeError:
-            pass  # TensorFlow already started (a caller built a strategy): keep its pools.
-    keras.utils.set_random_seed(seed)
 
 
 def mean_iou_metric(num_classes: int):
@@ -129,117 +98,119 @@ def compile_model(
     return model
 
 
-def train_model(
-    train_shards: list[str],
-    val_shards: list[str],
-    model_path: str,
-    history_path: str,
-    num_classes: int,
-    image_size: tuple[int, int],
-    epochs: int,
-    batch_size: int,
-    learning_rate: float,
-    model_options: dict,
-    augment: dict | None,
-    schedule: str = "cosine",
-    warmup_epochs: int = 1,
-    class_weighting: str = "none",
-    loss: dict | None = None,
-    early_stop: dict | None = None,
-    time_limit_minutes: float | None = None,
-    seed: int = 0,
-    threads: int | None = None,
-    tensorboard_dir: str | None = None,
-    strategy=None,
-    log=print,
-) -> pd.DataFrame:
-    """Train a U-Net and write ``model_path`` (best epoch by val mIoU) and ``history_path``.
+@dataclass(frozen=True)
+class TrainingData:
+    """The train and val datasets of one run, with what fit() and the loss need to know."""
 
-    Without validation data the last epoch's model is kept. The test split never enters this
-    function: only train and val shards are passed in. ``batch_size`` is per replica: with
-    several GPUs or workers the global batch is ``batch_size`` times the replica count, so
-    each device keeps the batch it was tuned for. ``loss`` holds ``focal_gamma`` and
-    ``dice_weight``; ``early_stop`` holds ``patience`` (0 = off) and ``min_delta`` for early
-    stopping on val mIoU; ``time_limit_minutes`` stops before an epoch that would pass it.
+    train: tf.data.Dataset
+    val: tf.data.Dataset | None
+    n_train: int
+    n_val: int
+    global_batch: int
+    class_weights: list[float] | None
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(self.n_train / self.global_batch)
+
+    @property
+    def validation_steps(self) -> int | None:
+        return math.ceil(self.n_val / self.global_batch) if self.n_val else None
+
+
+def load_training_data(
+    settings: TrainSettings, train_shards: list[str], val_shards: list[str], replicas: int, log
+) -> TrainingData:
+    """The repeating, shuffled and augmented train set, the val set and the class weights.
+
+    ``settings.batch_size`` is per replica: the global batch is that times ``replicas``.
     """
-    configure_tensorflow(threads, seed)
-    strategy = strategy or distribution_strategy(log)
-    replicas = strategy.num_replicas_in_sync
-    log(
-        f"TensorFlow {tf.__version__}, devices: {[d.name for d in tf.config.list_logical_devices()]}"
-    )
     n_train, n_val = count_records(train_shards), count_records(val_shards) if val_shards else 0
     if n_train == 0:
         raise ValueError("the train split is empty: no records in " + ", ".join(train_shards))
-    log(f"training on {n_train} images, validating on {n_val}, {epochs} epochs")
+    log(f"training on {n_train} images, validating on {n_val}, {settings.epochs} epochs")
+    global_batch = settings.batch_size * replicas
+    pixels = class_pixel_counts(train_shards, settings.num_classes)
+    weights = class_weights(pixels, settings.class_weighting)
+    if weights is not None:
+        log(
+            f"class weights ({settings.class_weighting}): " + ", ".join(f"{w:.2f}" for w in weights)
+        )
     # The train set repeats with a known number of steps per epoch, so every epoch sees each
     # image once and Keras never runs out of data mid-epoch.
-    global_batch = batch_size * replicas
-    weights = class_weights(class_pixel_counts(train_shards, num_classes), class_weighting)
-    if weights is not None:
-        log(f"class weights ({class_weighting}): " + ", ".join(f"{w:.2f}" for w in weights))
-    train_data = load_dataset(
+    train = load_dataset(
         train_shards,
-        image_size,
+        settings.image_size,
         global_batch,
-        augment,
+        settings.augment_options(),
         shuffle=True,
-        seed=seed,
+        seed=settings.seed,
         repeat=True,
     )
-    steps_per_epoch = math.ceil(n_train / global_batch)
     # A replica handed an empty final batch breaks MirroredStrategy, so with several replicas
     # the val set repeats: the last batch is topped up with the first few val images again.
-    val_data = (
-        load_dataset(val_shards, image_size, global_batch, repeat=replicas > 1) if n_val else None
+    val = (
+        load_dataset(val_shards, settings.image_size, global_batch, repeat=replicas > 1)
+        if n_val
+        else None
     )
-    with strategy.scope():
-        model = build_model(image_size, num_classes, **model_options)
-        rate = learning_rate_schedule(
-            learning_rate, schedule, epochs * steps_per_epoch, warmup_epochs * steps_per_epoch
-        )
-        compile_model(model, num_classes, rate, loss, weights)
-    log(
-        f"model: {model.count_params():,} parameters; {replicas} replica(s), global batch {global_batch}"
-    )
+    return TrainingData(train, val, n_train, n_val, global_batch, weights)
 
-    settings = {
-        "image_size": list(image_size), "epochs": epochs, "batch_size": batch_size,
-        "learning_rate": learning_rate, "model": model_options, "augment": augment,
-        "schedule": schedule, "warmup_epochs": warmup_epochs, "seed": seed,
-        "class_weighting": class_weighting, "loss": loss,
-    }  # fmt: skip
-    state = TrainingState(
-        Path(model_path).parent / "train_state",
-        fingerprint(settings, list(train_shards) + list(val_shards)),
-        log,
-    )
-    if resumed_after := state.completed_epochs():
-        log(f"resuming after epoch {resumed_after} from {state.directory}")
-    callbacks = [
-        *state.callbacks(validate=val_data is not None),
-        EpochProgress(epochs, n_train, log),
-    ]
-    if early_stop and early_stop.get("patience") and val_data is not None:
-        callbacks.insert(
-            0, early_stopping(early_stop["patience"], early_stop.get("min_delta", 0.0))
+
+def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, log):
+    """The configured model, built and compiled under the distribution strategy."""
+    steps = data.steps_per_epoch
+    with strategy.scope():
+        model = build_model(settings.image_size, settings.num_classes, **settings.model_options())
+        rate = learning_rate_schedule(
+            settings.learning_rate,
+            settings.schedule,
+            settings.epochs * steps,
+            settings.warmup_epochs * steps,
         )
-    if time_limit_minutes:
-        callbacks.insert(0, TimeBudget(time_limit_minutes, log))
+        compile_model(
+            model, settings.num_classes, rate, settings.loss_options(), data.class_weights
+        )
+    log(
+        f"model: {model.count_params():,} parameters; {strategy.num_replicas_in_sync} "
+        f"replica(s), global batch {data.global_batch}"
+    )
+    return model
+
+
+def training_callbacks(
+    settings: TrainSettings, state: TrainingState, data: TrainingData, tensorboard: bool, log
+) -> list:
+    """Time budget, early stopping, the resumable state's callbacks, progress lines and
+    TensorBoard, in that order (the SIGTERM stopper is added last by :func:`fit_resumably`)."""
+    callbacks = [
+        *state.callbacks(validate=data.val is not None),
+        EpochProgress(settings.epochs, data.n_train, log),
+    ]
+    stopping = settings.early_stopping
+    if stopping.patience and data.val is not None:
+        callbacks.insert(0, early_stopping(stopping.patience, stopping.min_delta))
+    if settings.time_limit_minutes:
+        callbacks.insert(0, TimeBudget(settings.time_limit_minutes, log))
     # TensorBoard logs live with the resumable state while training runs (watch them with
     # `tensorboard --logdir results/model/train_state/tensorboard`) and move to the output
     # folder at the end, so an interrupted run keeps the curves of its finished epochs.
-    live_tensorboard = state.directory / "tensorboard"
-    if tensorboard_dir:
-        callbacks.append(keras.callbacks.TensorBoard(str(live_tensorboard), write_graph=False))
+    if tensorboard:
+        live = str(state.directory / "tensorboard")
+        callbacks.append(keras.callbacks.TensorBoard(live, write_graph=False))
+    return callbacks
+
+
+def fit_resumably(model, data: TrainingData, epochs: int, callbacks: list, state, log) -> None:
+    """fit() with SIGTERM handled: an interrupted run keeps its state and exits with 143."""
     try:
         with stop_on_sigterm() as stopper:
             model.fit(
-                train_data,
-                validation_data=val_data,
+                data.train,
+                validation_data=data.val,
                 epochs=epochs,
-                steps_per_epoch=steps_per_epoch,
-                validation_steps=math.ceil(n_val / global_batch) if n_val else None,
+                steps_per_epoch=data.steps_per_epoch,
+                validation_steps=data.validation_steps,
                 callbacks=[*callbacks, stopper],
                 shuffle=False,
                 verbose=0,
@@ -252,10 +223,16 @@ def train_model(
         raise SystemExit(143) from None
     if stopper.received is not None:
         log(f"received signal {stopper.received} as training ended; writing the outputs")
+
+
+def write_outputs(
+    model, state: TrainingState, model_path: str, history_path: str, tensorboard_dir: str | None
+) -> pd.DataFrame:
+    """Write the best model (the last one without validation), the history table and the
+    TensorBoard logs, then remove the resumable state; return the history table."""
     if not state.best_path.exists():
-        partial = state.best_path.with_name(
-            f".partial-{state.best_path.name}"
-        )  # Keras wants .keras
+        # Keras wants a .keras suffix on the temporary file too.
+        partial = state.best_path.with_name(f".partial-{state.best_path.name}")
         model.save(partial)
         os.replace(partial, state.best_path)
     with atomic_path(model_path) as temporary:
@@ -265,9 +242,47 @@ def train_model(
         table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
     if tensorboard_dir:
         shutil.rmtree(tensorboard_dir, ignore_errors=True)
-        shutil.copytree(live_tensorboard, tensorboard_dir)
+        shutil.copytree(state.directory / "tensorboard", tensorboard_dir)
     state.finish()
     return table
+
+
+def train_model(
+    settings: TrainSettings,
+    train_shards: list[str],
+    val_shards: list[str],
+    model_path: str,
+    history_path: str,
+    tensorboard_dir: str | None = None,
+    threads: int | None = None,
+    strategy=None,
+    log=print,
+) -> pd.DataFrame:
+    """Train a U-Net and write ``model_path`` (best epoch by val mIoU) and ``history_path``.
+
+    Without validation data the last epoch's model is kept. The test split never enters this
+    function: only train and val shards are passed in. With several GPUs the global batch is
+    ``settings.batch_size`` times the replica count, so each device keeps the batch it was
+    tuned for. A run interrupted by SIGTERM resumes on the next call with the same settings
+    and shards (streetseg.model.checkpoints).
+    """
+    configure_tensorflow(threads, settings.seed)
+    strategy = strategy or distribution_strategy(log)
+    devices = [device.name for device in tf.config.list_logical_devices()]
+    log(f"TensorFlow {tf.__version__}, devices: {devices}")
+    replicas = strategy.num_replicas_in_sync
+    data = load_training_data(settings, train_shards, val_shards, replicas, log)
+    model = build_compiled_model(settings, data, strategy, log)
+    state = TrainingState(
+        Path(model_path).parent / "train_state",
+        fingerprint(settings, list(train_shards) + list(val_shards)),
+        log,
+    )
+    if resumed_after := state.completed_epochs():
+        log(f"resuming after epoch {resumed_after} from {state.directory}")
+    callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log)
+    fit_resumably(model, data, settings.epochs, callbacks, state, log)
+    return write_outputs(model, state, model_path, history_path, tensorboard_dir)
 
 
 def history_table(log: pd.DataFrame) -> pd.DataFrame:
