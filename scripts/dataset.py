@@ -11,9 +11,7 @@ from streetseg.data.splits import SPLITS, read_split
 from streetseg.data.statistics import write_dataset_summary
 
 split_of = {
-    sample: split
-    for split in SPLITS
-    for sample in read_split(snakemake.input[f"{split}_list"])
+    sample: split for split in SPLITS for sample in read_split(snakemake.input[f"{split}_list"])
 }
 write_dataset_summary(
     split_of,

@@ -14,6 +14,7 @@ IGNORE_NAME = "ignore"
 class ConfigError(ValueError):
     """The config does not fit the data or the model; the message names the key or file."""
 
+
 # The demo's classes (the synthetic scenes paint these): the config schema's default class
 # table, which config/config.yaml repeats for the reader (a test keeps the three equal).
 DEMO_CLASSES = [
