@@ -32,26 +32,51 @@ class EpochProgress(keras.callbacks.Callback):
 class TimeBudget(keras.callbacks.Callback):
     """Stop training before an epoch that would end past ``minutes`` of wall time.
 
-    The estimate is the mean epoch time so far (validation included), so the budget holds
-    to within the spread of epoch times. Used for equal-time comparisons and CPU-hour limits.
+    The estimate of an epoch's time is the mean of the epochs so far, the first left out
+    once others are timed (it also traces the graph), validation included, so the budget
+    holds to within the spread of epoch times. Used for equal-time comparisons, CPU-hour
+    limits and a demo that takes as long on any machine. A schedule handed to
+    :meth:`follow` is re-planned after each epoch to reach zero at the last epoch that fits.
     """
 
     def __init__(self, minutes: float, log=print):
         super().__init__()
         self.seconds, self.log = minutes * 60.0, log
+        self.schedule = None
+
+    def follow(self, schedule, epochs: int, steps_per_epoch: int) -> None:
+        """Fit ``schedule`` (a :class:`~streetseg.model.schedules.BudgetedCosine`) to the
+        epochs that the budget allows, at most ``epochs``."""
+        self.schedule, self.epochs, self.steps_per_epoch = schedule, epochs, steps_per_epoch
 
     def on_train_begin(self, logs=None):
-        self.started, self.epochs_done = time.perf_counter(), 0
+        self.started, self.durations, self.planned = time.perf_counter(), [], None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch_started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
-        self.epochs_done += 1
-        elapsed = time.perf_counter() - self.started
-        if elapsed + elapsed / self.epochs_done > self.seconds:
+        now = time.perf_counter()
+        self.durations.append(now - self.epoch_started)
+        elapsed = now - self.started
+        timed = self.durations[1:] or self.durations
+        estimate = sum(timed) / len(timed)
+        fits = int((self.seconds - elapsed) // estimate) if estimate > 0 else 0
+        if fits < 1:
             self.log(
                 f"stopping after epoch {epoch + 1}: {elapsed / 60:.1f} min used, another epoch "
                 f"would pass the time budget of {self.seconds / 60:g} min"
             )
             self.model.stop_training = True
+        elif self.schedule is not None:
+            # The epochs that fit from here on (this run's clock; a resumed run replans).
+            last = min(self.epochs, epoch + 1 + fits)
+            self.schedule.plan(last * self.steps_per_epoch)
+            if self.planned is None:
+                self.log(
+                    f"time budget: the learning rate decays to zero at epoch {last} (replanned each epoch)"
+                )
+            self.planned = last
 
 
 def early_stopping(patience: int, min_delta: float = 0.0) -> keras.callbacks.EarlyStopping:

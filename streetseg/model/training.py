@@ -18,6 +18,7 @@ from streetseg.data.pipeline import class_pixel_counts, load_dataset
 from streetseg.data.shards import count_records
 from streetseg.labels.classes import IGNORE_LABEL
 from streetseg.model.callbacks import EpochProgress, TimeBudget, early_stopping
+from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.checkpoints import (
     TrainingInterrupted,
     TrainingState,
@@ -67,21 +68,6 @@ def mean_iou_metric(num_classes: int):
     """
     return keras.metrics.MeanIoU(
         num_classes=num_classes, name="miou", ignore_class=IGNORE_LABEL, sparse_y_pred=False
-    )
-
-
-def learning_rate_schedule(
-    learning_rate: float, schedule: str, total_steps: int, warmup_steps: int
-):
-    """A constant rate, or Keras' cosine decay to zero after a linear warm-up to the peak."""
-    if schedule == "constant":
-        return learning_rate
-    warmup_steps = min(warmup_steps, max(total_steps - 1, 0))
-    return keras.optimizers.schedules.CosineDecay(
-        initial_learning_rate=0.0 if warmup_steps else learning_rate,
-        decay_steps=max(total_steps - warmup_steps, 1),
-        warmup_target=learning_rate if warmup_steps else None,
-        warmup_steps=warmup_steps,
     )
 
 
@@ -167,6 +153,7 @@ def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, 
             settings.schedule,
             settings.epochs * steps,
             settings.warmup_epochs * steps,
+            budgeted=bool(settings.time_limit_minutes),
         )
         compile_model(
             model, settings.num_classes, rate, settings.loss_options(), data.class_weights
@@ -179,7 +166,12 @@ def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, 
 
 
 def training_callbacks(
-    settings: TrainSettings, state: TrainingState, data: TrainingData, tensorboard: bool, log
+    settings: TrainSettings,
+    state: TrainingState,
+    data: TrainingData,
+    tensorboard: bool,
+    log,
+    schedule=None,
 ) -> list:
     """Time budget, early stopping, the resumable state's callbacks, progress lines and
     TensorBoard, in that order (the SIGTERM stopper is added last by :func:`fit_resumably`)."""
@@ -191,7 +183,10 @@ def training_callbacks(
     if stopping.patience and data.val is not None:
         callbacks.insert(0, early_stopping(stopping.patience, stopping.min_delta))
     if settings.time_limit_minutes:
-        callbacks.insert(0, TimeBudget(settings.time_limit_minutes, log))
+        budget = TimeBudget(settings.time_limit_minutes, log)
+        if isinstance(schedule, BudgetedCosine):
+            budget.follow(schedule, settings.epochs, data.steps_per_epoch)
+        callbacks.insert(0, budget)
     # TensorBoard logs live with the resumable state while training runs (watch them with
     # `tensorboard --logdir results/model/train_state/tensorboard`) and move to the output
     # folder at the end, so an interrupted run keeps the curves of its finished epochs.
@@ -280,7 +275,8 @@ def train_model(
     )
     if resumed_after := state.completed_epochs():
         log(f"resuming after epoch {resumed_after} from {state.directory}")
-    callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log)
+    schedule = getattr(model.optimizer, "_learning_rate", None)
+    callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log, schedule)
     fit_resumably(model, data, settings.epochs, callbacks, state, log)
     return write_outputs(model, state, model_path, history_path, tensorboard_dir)
 
