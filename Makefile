@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 
-.PHONY: demo test lint dag clean
+.PHONY: demo test lint docs dag clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-cluster.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check .
+
+## docs: regenerate docs/configuration.md from schemas/config.schema.yaml.
+docs: $(STAMP)
+	$(BIN)/python tools/config_docs.py
 
 ## dag: draw the rule graph to docs/rulegraph.svg (needs graphviz's dot).
 dag: $(STAMP)
