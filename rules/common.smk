@@ -8,6 +8,7 @@ from snakemake.utils import validate
 sys.path.insert(0, workflow.basedir)
 
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
+from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.problems import format_problems
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
@@ -222,7 +223,7 @@ def infer_chunk_tables(wildcards):
         )
     if not INFER_IMAGES:
         raise ValueError(
-            f"{config['infer_images']}: no image files found (jpg, png, tif, bmp, webp, gif)"
+            f"{config['infer_images']}: no image files found ({', '.join(IMAGE_SUFFIXES)})"
         )
     return expand("results/inference/chunks/{chunk}.tsv", chunk=INFER_CHUNKS)
 

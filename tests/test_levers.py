@@ -122,8 +122,9 @@ def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
     clock = iter(range(0, 1000, 60))  # every call advances one minute
     monkeypatch.setattr(callbacks.time, "perf_counter", lambda: float(next(clock)))
     messages = []
-    # Train begins at minute 1; epochs end at 2, 3, 4: after the third, 3 + 1 min > 3.5 min.
-    assert _fit([callbacks.TimeBudget(3.5, messages.append)]) == 3
+    # Train begins at minute 0; each epoch begins and ends a minute later: epoch 1 ends at
+    # minute 2 (1.5 min left, an epoch takes 1), epoch 2 at minute 4, past 3.5 - 1.
+    assert _fit([callbacks.TimeBudget(3.5, messages.append)]) == 2
     assert "time budget of 3.5 min" in messages[0]
 
 

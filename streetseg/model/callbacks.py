@@ -74,7 +74,8 @@ class TimeBudget(keras.callbacks.Callback):
             self.schedule.plan(last * self.steps_per_epoch)
             if self.planned is None:
                 self.log(
-                    f"time budget: the learning rate decays to zero at epoch {last} (replanned each epoch)"
+                    f"time budget: the learning rate decays to zero at epoch {last} "
+                    "(replanned each epoch)"
                 )
             self.planned = last
 

@@ -18,7 +18,6 @@ from streetseg.data.pipeline import class_pixel_counts, load_dataset
 from streetseg.data.shards import count_records
 from streetseg.labels.classes import IGNORE_LABEL
 from streetseg.model.callbacks import EpochProgress, TimeBudget, early_stopping
-from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.checkpoints import (
     TrainingInterrupted,
     TrainingState,
@@ -27,6 +26,7 @@ from streetseg.model.checkpoints import (
 )
 from streetseg.model.devices import configure_tensorflow, distribution_strategy
 from streetseg.model.losses import SegmentationLoss
+from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.settings import TrainSettings
 from streetseg.model.unet import build_model
 
