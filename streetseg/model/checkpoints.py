@@ -1,11 +1,12 @@
 """Preemption-safe training: state saved every epoch, SIGTERM handled, resumption on rerun.
 
 A SLURM time limit, a preemption or a spot-instance reclaim sends SIGTERM. Training then
-stops at the next batch end (:class:`StopOnSignal`) and exits with 143, keeping the state of the last finished epoch (weights,
-optimizer state including the learning-rate step, the epoch number, the history so far and
-the best checkpoint). Rerunning the rule resumes after that epoch; no epoch is repeated or
-skipped. The state lives in ``train_state/`` beside the model and is removed when training
-finishes. A state written for other settings or other shards is discarded, not resumed.
+stops at the next batch end (:class:`StopOnSignal`) and exits with 143, keeping the state of
+the last finished epoch (weights, optimizer state including the learning-rate step, the
+epoch number, the history so far and the best checkpoint). Rerunning the rule resumes after
+that epoch; no epoch is repeated or skipped. The state lives in ``train_state/`` beside the
+model and is removed when training finishes. A state written for other settings or other
+shards is discarded, not resumed.
 """
 
 from __future__ import annotations
