@@ -118,6 +118,7 @@ def build_mask(
         declared_h, declared_w = mask.shape
     else:
         declared_w, declared_h = annotation.width or width, annotation.height or height
+        annotation.measure_y_from_top(declared_h)
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
             f"annotation size is {declared_w}x{declared_h} but the image {image_path} is "

@@ -97,9 +97,19 @@ class Annotation:
     objects: list[AnnotatedObject] = field(default_factory=list)
     # Shapes without area that label no pixels (polylines, points, ...): kind -> count.
     skipped: dict[str, int] = field(default_factory=dict)
+    # True where the format measures y from the bottom edge (legacy Labelbox XY and WKT).
+    y_from_bottom: bool = False
 
     def skip(self, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
+
+    def measure_y_from_top(self, height: float) -> None:
+        """Turn y measured from the bottom edge of an image ``height`` high into y from the top."""
+        if self.y_from_bottom:
+            for obj in self.objects:
+                if obj.vertices is not None:
+                    obj.vertices = obj.vertices * np.array([1.0, -1.0]) + np.array([0.0, height])
+            self.y_from_bottom = False
 
 
 def check_file_size(path: str | Path, limit: int | None = None) -> Path:

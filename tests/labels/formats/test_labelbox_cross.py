@@ -1,0 +1,123 @@
+"""The same scene as a Labelbox export (v2 NDJSON, v1 JSON, legacy XY and WKT) gives the VOC
+mask byte for byte, and a data folder holding such an export lists the right samples."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from streetseg.data.samples import directory_samples
+from streetseg.demo.scenes import generate_scene
+from streetseg.labels.annotations import detect_format, write_voc_xml
+from streetseg.labels.masks import make_mask, make_masks
+from tests.helpers.writers_labelbox import (
+    grouped,
+    legacy_row,
+    ndjson_row,
+    quarter,
+    v1_row,
+    write_labelbox_json,
+    write_labelbox_ndjson,
+    write_object_masks,
+)
+
+WIDTH, HEIGHT = 96, 64
+OTHER = ("other.png", 10, 10, [("sky", np.array([[0, 0], [10, 0], [10, 10]]))])
+
+
+@pytest.fixture
+def scene(tmp_path):
+    rgb, objects = generate_scene(seed=5, index=2, width=WIDTH, height=HEIGHT)
+    image = tmp_path / "street.png"
+    Image.fromarray(rgb).save(image)
+    return image, objects
+
+
+def _mask(annotation, image, classes, out) -> bytes:
+    make_mask(annotation, image, out, classes)
+    return out.read_bytes()
+
+
+def _reference(tmp_path, image, objects, classes) -> bytes:
+    write_voc_xml(tmp_path / "ref.xml", image.name, WIDTH, HEIGHT, objects)
+    return _mask(tmp_path / "ref.xml", image, classes, tmp_path / "ref.png")
+
+
+def test_ndjson_polygons_and_composite_masks_give_the_voc_mask(scene, classes, tmp_path):
+    image, objects = scene
+    reference = _reference(tmp_path, image, objects, classes)
+    masks = {1: "composite1.png", 3: "composite1.png"}  # Two objects share one composite.
+    street = (image.name, WIDTH, HEIGHT, objects)
+    write_labelbox_ndjson(tmp_path / "export.ndjson", [OTHER, street], masks)
+    write_object_masks(tmp_path / "masks", street, masks)
+    assert detect_format(tmp_path / "export.ndjson") == "labelbox_ndjson"
+    assert _mask(tmp_path / "export.ndjson", image, classes, tmp_path / "n.png") == reference
+
+
+def test_v1_json_polygons_and_instance_masks_give_the_voc_mask(scene, classes, tmp_path):
+    image, objects = scene
+    reference = _reference(tmp_path, image, objects, classes)
+    masks = {0: "feat0.png"}
+    street = (image.name, WIDTH, HEIGHT, objects)
+    rows = [v1_row(*OTHER), v1_row(*street, masks=masks)]
+    write_labelbox_json(tmp_path / "export.json", rows)
+    write_object_masks(tmp_path, street, masks, composite=False)  # Beside the export.
+    assert detect_format(tmp_path / "export.json") == "labelbox_json"
+    assert _mask(tmp_path / "export.json", image, classes, tmp_path / "j.png") == reference
+
+
+@pytest.mark.parametrize("wkt", [False, True], ids=["xy", "wkt"])
+def test_legacy_exports_measure_y_from_the_bottom(scene, classes, tmp_path, wkt):
+    image, objects = scene
+    objects = grouped(quarter(objects))
+    reference = _reference(tmp_path, image, objects, classes)
+    rows = [legacy_row(image.name, WIDTH, HEIGHT, objects, wkt)]
+    write_labelbox_json(tmp_path / "legacy.json", rows)
+    assert _mask(tmp_path / "legacy.json", image, classes, tmp_path / "l.png") == reference
+
+
+def test_one_job_reads_several_images_of_one_export(scene, classes, tmp_path):
+    image, objects = scene
+    second = tmp_path / "second.png"
+    Image.fromarray(np.zeros((HEIGHT, WIDTH, 3), np.uint8)).save(second)
+    rows = [
+        ndjson_row(image.name, WIDTH, HEIGHT, objects),
+        ndjson_row("second.png", WIDTH, HEIGHT, objects[:1]),
+    ]
+    export = tmp_path / "export.ndjson"
+    export.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "out"
+    out.mkdir()
+    images, masks = [str(image), str(second)], [str(out / "street.png"), str(out / "second.png")]
+    stats, problems = make_masks(
+        ["street", "second"], [str(export)] * 2, images, masks, out / "stats.tsv", classes,
+        log=lambda line: None,
+    )  # fmt: skip
+    assert problems == [] and list(stats["objects"]) == [len(objects), 1]
+
+
+def test_directory_listing_finds_the_images_of_each_export(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("a", "b", "c", "d", "e"):
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(data / f"{name}.png")
+    triangle = [("road", np.array([[0, 0], [4, 0], [4, 4]]))]
+    unlabelled = ndjson_row("c.png", 4, 4, triangle)
+    unlabelled["projects"] = {}
+    rows = [
+        ndjson_row("a.png", 4, 4, triangle),
+        ndjson_row("b.png", 4, 4, triangle, external_id=False),  # Named by row_data.
+        unlabelled,
+    ]
+    (data / "export.ndjson").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    skipped = {"Label": "Skip", "External ID": "e.png"}
+    write_labelbox_json(data / "old.json", [v1_row("d.png", 4, 4, triangle), skipped])
+    problems: list = []
+    table = directory_samples(str(data), problems)
+    assert problems == []
+    assert list(table.index) == ["a", "b", "d"]
+    assert table.loc["b", "annotation"] == str(data / "export.ndjson")
+    assert table.loc["d", "image"] == str(data / "d.png")
