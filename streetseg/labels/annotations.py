@@ -1,8 +1,8 @@
 """Reading annotations in any supported format: detection per file and dispatch.
 
-Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json`` and
-``coco_json``. Dense formats: ``index_png`` and ``color_png``. With ``auto`` the format is
-detected from each file's extension and content.
+Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
+``coco_json``, ``supervisely_json`` and ``cityscapes_json``. Dense formats: ``index_png`` and
+``color_png``. With ``auto`` the format is detected from each file's extension and content.
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
 once and looks images up by name. Memory: a CVAT export is streamed and only the job's
@@ -26,12 +26,22 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     read_json,
     read_xml,
 )
+from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
 from streetseg.labels.formats.coco import CocoIndex, coco_image_names, parse_coco_json
 from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names, parse_cvat_xml
 from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
+from streetseg.labels.formats.supervisely import is_supervisely, parse_supervisely_json
 from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
 
-POLYGON_FORMATS = ("labelbox_voc", "labelme_xml", "cvat_xml", "labelme_json", "coco_json")
+POLYGON_FORMATS = (
+    "labelbox_voc",
+    "labelme_xml",
+    "cvat_xml",
+    "labelme_json",
+    "coco_json",
+    "supervisely_json",
+    "cityscapes_json",
+)
 DENSE_FORMATS = ("index_png", "color_png")
 FORMATS = POLYGON_FORMATS + DENSE_FORMATS
 # Formats whose single file describes many images, which are told apart by the image's name:
@@ -48,6 +58,8 @@ SINGLE_IMAGE = {
     "labelbox_voc": parse_voc_xml,
     "labelme_xml": parse_labelme_xml,
     "labelme_json": parse_labelme_json,
+    "supervisely_json": parse_supervisely_json,
+    "cityscapes_json": parse_cityscapes_json,
 }
 DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
 
@@ -107,8 +119,15 @@ def inspect_file(path: str | Path):
             return "labelme_json", data
         if isinstance(data, dict) and "images" in data and "annotations" in data:
             return "coco_json", data
+        for fmt, test in (("supervisely_json", is_supervisely), ("cityscapes_json", is_cityscapes)):
+            if test(data):
+                if large:
+                    check_file_size(path)
+                return fmt, data
         raise AnnotationError(
-            "JSON is neither labelme (shapes) nor COCO (images, annotations)", path
+            "JSON is neither labelme (shapes), COCO (images, annotations), Supervisely (size, "
+            "objects) nor Cityscapes (imgHeight, imgWidth, objects)",
+            path,
         )
     raise AnnotationError(
         f"unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}", path
