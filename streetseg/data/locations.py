@@ -10,6 +10,8 @@ from pathlib import Path, PurePosixPath
 from streetseg.common.problems import Problem
 from streetseg.labels.annotations import DENSE_SUFFIXES
 from streetseg.labels.classes import POLYGON_SUFFIXES
+from streetseg.labels.formats.cityscapes import cityscapes_image
+from streetseg.labels.formats.supervisely import supervisely_image_name
 
 # Sample ids become file names under results/, so they are restricted to safe names.
 SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
@@ -56,6 +58,24 @@ def referenced_image(fmt: str, document) -> str:
     if fmt == "labelme_json":
         return str(document.get("imagePath") or "").strip()
     return ""
+
+
+def named_image(fmt: str, path: Path) -> tuple[str, list[Path]] | None:
+    """For formats whose file name names the image: the sample id and where the image may be.
+
+    Supervisely names ``ann/<image name>.json`` for ``img/<image name>``: the image is beside
+    the annotation or in the ``img`` folder beside its ``ann`` folder. Cityscapes pairs
+    ``<frame>_gtFine_polygons.json`` with ``<frame>_leftImg8bit.png`` beside it."""
+    if fmt == "supervisely_json":
+        name = supervisely_image_name(path)
+        places = [path.parent / name]
+        if path.parent.name == "ann":
+            places.append(path.parent.parent / "img" / name)
+        return PurePosixPath(name).stem, places
+    if fmt == "cityscapes_json":
+        sample, name = cityscapes_image(path)
+        return sample, [path.parent / name]
+    return None
 
 
 def reference_path(annotation: Path, name: str) -> Path:

@@ -19,6 +19,7 @@ from streetseg.data.locations import (
     ANNOTATION_SUFFIXES,
     HIDDEN,
     DataRoot,
+    named_image,
     reference_path,
     referenced_image,
     safe_id_problem,
@@ -62,7 +63,10 @@ def directory_samples(
     root = DataRoot(folder, follow_symlinks)
     images = stem_map(folder, IMAGE_SUFFIXES, [])
     rows = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in POLYGON_SUFFIXES):
+    # A Supervisely dataset folder keeps its annotations in ann/ (and its images in img/).
+    annotations = folder / "ann"
+    listed = [*folder.iterdir(), *(annotations.iterdir() if annotations.is_dir() else ())]
+    for path in sorted(p for p in listed if p.suffix.lower() in POLYGON_SUFFIXES):
         if path.name.startswith("."):
             found.append(Problem("", str(path), "", HIDDEN))
             continue
@@ -79,25 +83,32 @@ def directory_samples(
         except AnnotationError as error:
             found.append(from_message(str(error), str(path), path.stem))
             continue
-        image = images.get(path.stem)
+        sample, image = path.stem, images.get(path.stem)
+        named = named_image(fmt, path)
+        if named:
+            sample, places = named
+            image = next((place for place in places if place.is_file()), None)
+        elif path.parent != folder:
+            found.append(Problem(path.stem, str(path), "", f"{fmt} is not read from ann/"))
+            continue
         reference = referenced_image(fmt, document)
         escape = reference and root.escape(reference_path(path, reference))
         image_escape = image and root.escape(image)
         if escape:
             found.append(
                 Problem(
-                    path.stem,
-                    str(path),
-                    "",
-                    f"names its image {reference!r}, which {escape}; refused",
+                    sample, str(path), "", f"names its image {reference!r}, which {escape}; refused"
                 )
             )
         elif image is None:
-            found.append(Problem(path.stem, str(path), "", "no image with the same name beside it"))
+            expected = f" ({', '.join(p.name for p in named[1][:1])})" if named else ""
+            found.append(
+                Problem(sample, str(path), "", f"no image with the same name beside it{expected}")
+            )
         elif image_escape:
-            found.append(Problem(path.stem, str(image), "", f"the image {image_escape}"))
+            found.append(Problem(sample, str(image), "", f"the image {image_escape}"))
         else:
-            rows.append((path.stem, str(image), str(path), ""))
+            rows.append((sample, str(image), str(path), ""))
     return _finish(
         rows, directory, found, problems, f"{directory}: no annotation files (.xml, .json) found"
     )

@@ -1,7 +1,8 @@
 """Reading annotations in any supported format: detection per file and dispatch.
 
 Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
-``coco_json``, ``labelbox_ndjson`` and ``labelbox_json``. Dense formats: ``index_png`` and
+``coco_json``, ``labelbox_ndjson``, ``labelbox_json``, ``supervisely_json`` and
+``cityscapes_json``. Dense formats: ``index_png`` and
 ``color_png``. With ``auto`` the format is detected from each file's extension and content.
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
@@ -26,6 +27,7 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     read_json,
     read_xml,
 )
+from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
 from streetseg.labels.formats.coco import CocoIndex, coco_image_names, parse_coco_json
 from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names, parse_cvat_xml
 from streetseg.labels.formats.labelbox_json import (
@@ -39,10 +41,20 @@ from streetseg.labels.formats.labelbox_ndjson import (
     labelbox_ndjson_image_names,
 )
 from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
+from streetseg.labels.formats.supervisely import is_supervisely, parse_supervisely_json
 from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
 
-POLYGON_FORMATS = ("labelbox_voc", "labelme_xml", "cvat_xml", "labelme_json", "coco_json")
-POLYGON_FORMATS += ("labelbox_ndjson", "labelbox_json")
+POLYGON_FORMATS = (
+    "labelbox_voc",
+    "labelme_xml",
+    "cvat_xml",
+    "labelme_json",
+    "coco_json",
+    "labelbox_ndjson",
+    "labelbox_json",
+    "supervisely_json",
+    "cityscapes_json",
+)
 DENSE_FORMATS = ("index_png", "color_png")
 FORMATS = POLYGON_FORMATS + DENSE_FORMATS
 # Formats whose single file describes many images, which are told apart by the image's name:
@@ -61,6 +73,8 @@ SINGLE_IMAGE = {
     "labelbox_voc": parse_voc_xml,
     "labelme_xml": parse_labelme_xml,
     "labelme_json": parse_labelme_json,
+    "supervisely_json": parse_supervisely_json,
+    "cityscapes_json": parse_cityscapes_json,
 }
 DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
 
@@ -122,9 +136,15 @@ def inspect_file(path: str | Path):
             return "coco_json", data
         if is_labelbox_rows(data):
             return "labelbox_json", data
+        for fmt, test in (("supervisely_json", is_supervisely), ("cityscapes_json", is_cityscapes)):
+            if test(data):
+                if large:
+                    check_file_size(path)
+                return fmt, data
         raise AnnotationError(
-            "JSON is neither labelme (shapes), COCO (images, annotations) nor Labelbox (a list "
-            "of rows with Label)",
+            "JSON is neither labelme (shapes), COCO (images, annotations), Labelbox (a list of "
+            "rows with Label), Supervisely (size, objects) nor Cityscapes (imgHeight, imgWidth, "
+            "objects)",
             path,
         )
     if suffix == ".ndjson":

@@ -76,11 +76,25 @@ def polygon_mask(
             mask[bitmap] = label
             covered[bitmap] = label != IGNORE_LABEL
         else:
-            vertices = obj.vertices * np.asarray(scale)
-            fill_polygon(mask, vertices, label)
-            fill_polygon(covered, vertices, int(label != IGNORE_LABEL))
+            _paint_polygon(mask, covered, obj, label, np.asarray(scale))
     stats["coverage"] = float(covered.mean())
     return mask, stats
+
+
+def _paint_polygon(mask, covered, obj, label: int, scale: np.ndarray) -> None:
+    """Paint a polygon's exterior, then give the pixels inside any of its holes back what they
+    were before it (so earlier objects show through a hole)."""
+    vertices = obj.vertices * scale
+    if obj.holes:
+        before, covered_before = mask.copy(), covered.copy()
+    fill_polygon(mask, vertices, label)
+    fill_polygon(covered, vertices, int(label != IGNORE_LABEL))
+    if obj.holes:
+        inside = np.zeros(mask.shape, dtype=bool)
+        for hole in obj.holes:
+            fill_polygon(inside, hole * scale, True)
+        mask[inside] = before[inside]
+        covered[inside] = covered_before[inside]
 
 
 def build_mask(

@@ -74,12 +74,15 @@ class AnnotatedObject:
 
     ``vertices`` is an Nx2 array of continuous (x, y) coordinates; ``bitmap`` is a boolean
     HxW mask for formats that store pixels (COCO RLE, CVAT masks). Exactly one is set.
+    ``holes`` are the interior rings of a polygon (Nx2 arrays like ``vertices``): the pixels
+    inside any of them keep what they were before this object was painted.
     """
 
     name: str
     where: str
     vertices: np.ndarray | None = None
     bitmap: np.ndarray | None = None
+    holes: list[np.ndarray] = field(default_factory=list)
 
 
 @dataclass

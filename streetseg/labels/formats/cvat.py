@@ -11,7 +11,9 @@
     </annotations>
 
 Shapes are painted in ascending ``z_order``; equal z_order keeps file order. Polylines,
-points and other shapes without area are skipped and counted.
+points and other shapes without area are skipped and counted. A ``rotation`` attribute (degrees,
+clockwise on screen, about the shape's centre) turns a ``<box>`` or an
+``<ellipse cx cy rx ry>``; an ellipse takes the pixels whose centres lie inside it.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def parse_cvat_image(image, path) -> Annotation:
         shapes = []
         for number, element in enumerate(image, start=1):
             kind = element.tag if isinstance(element.tag, str) else ""
-            if kind not in ("polygon", "box", "mask"):
+            if kind not in ("polygon", "box", "mask", "ellipse"):
                 if kind and kind != "tag":  # A <tag> labels the whole image; it is not a shape.
                     annotation.skip(kind)
                 continue
@@ -159,6 +161,8 @@ def parse_cvat_image(image, path) -> Annotation:
                 z_order = parse_number(element.get("z_order", "0"), "z_order")
                 if kind == "mask":
                     shape = AnnotatedObject(name, where, bitmap=_mask(element, width, height))
+                elif kind == "ellipse":
+                    shape = AnnotatedObject(name, where, bitmap=_ellipse(element, width, height))
                 else:
                     shape = AnnotatedObject(name, where, vertices=_vertices(element, kind))
             shapes.append((z_order, number, shape))
@@ -172,7 +176,40 @@ def _vertices(element, kind: str) -> np.ndarray:
         text = (element.get("points") or "").strip()
         pairs = [pair.split(",") for pair in text.split(";") if pair.strip()]
         return polygon_from_points([tuple(pair) if len(pair) == 2 else pair for pair in pairs])
-    return box_vertices(*(element.get(key) for key in ("xtl", "ytl", "xbr", "ybr")))
+    vertices = box_vertices(*(element.get(key) for key in ("xtl", "ytl", "xbr", "ybr")))
+    angle = _rotation(element)
+    if angle:
+        centre = vertices.mean(axis=0)
+        cos, sin = np.cos(angle), np.sin(angle)
+        # With y pointing down, this turns clockwise on screen.
+        vertices = (vertices - centre) @ np.array([[cos, sin], [-sin, cos]]) + centre
+    return vertices
+
+
+def _rotation(element) -> float:
+    """The ``rotation`` attribute in radians (0 when absent)."""
+    return np.deg2rad(parse_number(element.get("rotation", "0"), "rotation"))
+
+
+def _ellipse(element, width: int, height: int) -> np.ndarray:
+    """The pixels whose centres lie inside an ``<ellipse cx cy rx ry rotation>``."""
+    cx, cy, rx, ry = (parse_number(element.get(key), key) for key in ("cx", "cy", "rx", "ry"))
+    if rx < 0 or ry < 0:
+        raise AnnotationError(f"ellipse radii must not be negative, got rx={rx}, ry={ry}")
+    bitmap = np.zeros((height, width), dtype=bool)
+    if rx == 0 or ry == 0:
+        return bitmap
+    angle = _rotation(element)
+    reach = max(rx, ry)
+    left, right = (int(np.clip(np.floor(v), 0, width)) for v in (cx - reach, cx + reach + 1))
+    top, bottom = (int(np.clip(np.floor(v), 0, height)) for v in (cy - reach, cy + reach + 1))
+    ys, xs = np.mgrid[top:bottom, left:right] + 0.5
+    dx, dy = xs - cx, ys - cy
+    # Turn each centre back by the ellipse's rotation, into the ellipse's own axes.
+    u = dx * np.cos(angle) + dy * np.sin(angle)
+    v = -dx * np.sin(angle) + dy * np.cos(angle)
+    bitmap[top:bottom, left:right] = (u / rx) ** 2 + (v / ry) ** 2 < 1
+    return bitmap
 
 
 def parse_cvat_xml(path, image_name: str, document=None) -> Annotation:
