@@ -26,6 +26,7 @@ from streetseg.data.locations import (
 )
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.annotations import MULTI_IMAGE_FORMATS, image_names, inspect_file
+from streetseg.labels.classes import POLYGON_SUFFIXES
 from streetseg.labels.formats.base import AnnotationError
 
 COLUMNS = ["sample", "image", "annotation", "split"]
@@ -61,7 +62,7 @@ def directory_samples(
     root = DataRoot(folder, follow_symlinks)
     images = stem_map(folder, IMAGE_SUFFIXES, [])
     rows = []
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".xml", ".json")):
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in POLYGON_SUFFIXES):
         if path.name.startswith("."):
             found.append(Problem("", str(path), "", HIDDEN))
             continue

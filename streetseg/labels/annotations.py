@@ -1,8 +1,8 @@
 """Reading annotations in any supported format: detection per file and dispatch.
 
-Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json`` and
-``coco_json``. Dense formats: ``index_png`` and ``color_png``. With ``auto`` the format is
-detected from each file's extension and content.
+Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
+``coco_json``, ``label_studio_json`` and ``azureml_jsonl``. Dense formats: ``index_png`` and
+``color_png``. With ``auto`` the format is detected from each file's extension and content.
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
 once and looks images up by name. Memory: a CVAT export is streamed and only the job's
@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streetseg.labels.formats import base
+from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names, iter_json_lines
 from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
     MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
@@ -29,9 +30,11 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
 from streetseg.labels.formats.coco import CocoIndex, coco_image_names, parse_coco_json
 from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names, parse_cvat_xml
 from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
+from streetseg.labels.formats.labelstudio import LabelStudioIndex, label_studio_image_names
 from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
 
 POLYGON_FORMATS = ("labelbox_voc", "labelme_xml", "cvat_xml", "labelme_json", "coco_json")
+POLYGON_FORMATS += ("label_studio_json", "azureml_jsonl")
 DENSE_FORMATS = ("index_png", "color_png")
 FORMATS = POLYGON_FORMATS + DENSE_FORMATS
 # Formats whose single file describes many images, which are told apart by the image's name:
@@ -41,6 +44,8 @@ FORMATS = POLYGON_FORMATS + DENSE_FORMATS
 MULTI_IMAGE = {
     "cvat_xml": (CvatIndex, cvat_image_names),
     "coco_json": (CocoIndex, coco_image_names),
+    "label_studio_json": (LabelStudioIndex, label_studio_image_names),
+    "azureml_jsonl": (AzureMLIndex, azureml_image_names),
 }
 MULTI_IMAGE_FORMATS = tuple(MULTI_IMAGE)
 # Single-image polygon formats: format -> parser of (path, document or None).
@@ -107,9 +112,23 @@ def inspect_file(path: str | Path):
             return "labelme_json", data
         if isinstance(data, dict) and "images" in data and "annotations" in data:
             return "coco_json", data
+        if isinstance(data, list) and data and isinstance(data[0], dict) and "data" in data[0]:
+            return "label_studio_json", data
         raise AnnotationError(
-            "JSON is neither labelme (shapes) nor COCO (images, annotations)", path
+            "JSON is neither labelme (shapes), COCO (images, annotations) nor Label Studio "
+            "(a list of tasks with data)",
+            path,
         )
+    if suffix == ".jsonl":
+        # Only the first line is read here; the file is streamed when it is indexed.
+        lines = iter_json_lines(path)
+        try:
+            first = next(lines, (0, None))[1]
+        finally:
+            lines.close()
+        if isinstance(first, dict) and "image_url" in first:
+            return "azureml_jsonl", None
+        raise AnnotationError("JSON Lines file is not Azure ML (no image_url on line 1)", path)
     raise AnnotationError(
         f"unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}", path
     )
@@ -126,6 +145,8 @@ def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) ->
         return parse_cvat_xml(path, image_name, document)
     if fmt == "coco_json":
         return parse_coco_json(path, image_name, document)
+    if fmt in MULTI_IMAGE:
+        return MULTI_IMAGE[fmt][0](path, {image_name}, document).read(image_name)
     raise ValueError(f"unknown polygon format {fmt!r}; formats: {', '.join(POLYGON_FORMATS)}")
 
 
