@@ -12,14 +12,14 @@ import numpy as np
 def exact_share(value: float, size: int, whole: float) -> float:
     """A share of ``size`` (``whole`` = 100 for percent, 1 for fractions) that the readers'
     ``share * size / whole`` turns back into exactly ``value``, so that masks compare byte for
-    byte with the other formats."""
+    byte with the other formats; where no float does, the plain quotient."""
     share = value * whole / size
     for _ in range(64):
         back = share * size / whole
         if back == value:
             return share
         share = math.nextafter(share, math.inf if back < value else -math.inf)
-    raise AssertionError(f"no exact share for {value} of {size}")
+    return value * whole / size
 
 
 def inside(objects, width, height) -> list:

@@ -51,7 +51,8 @@ def iter_json_lines(path, limit: int = MAX_MULTI_IMAGE_BYTES):
     path = check_file_size(path, limit)
     with open(path, "rb") as lines:
         for number, line in enumerate(lines, start=1):
-            if not line.strip():
+            line = line.strip()
+            if not line:
                 continue
             try:
                 yield number, json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
