@@ -1,8 +1,8 @@
 """Reading annotations in any supported format: detection per file and dispatch.
 
 Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
-``coco_json``, ``labelbox_ndjson``, ``labelbox_json``, ``supervisely_json`` and
-``cityscapes_json``. Dense formats: ``index_png`` and
+``coco_json``, ``labelbox_ndjson``, ``labelbox_json``, ``label_studio_json``,
+``azureml_jsonl``, ``supervisely_json`` and ``cityscapes_json``. Dense formats: ``index_png`` and
 ``color_png``. With ``auto`` the format is detected from each file's extension and content.
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streetseg.labels.formats import base
+from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names, iter_json_lines
 from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
     MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
@@ -41,6 +42,7 @@ from streetseg.labels.formats.labelbox_ndjson import (
     labelbox_ndjson_image_names,
 )
 from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
+from streetseg.labels.formats.labelstudio import LabelStudioIndex, label_studio_image_names
 from streetseg.labels.formats.supervisely import is_supervisely, parse_supervisely_json
 from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
 
@@ -52,6 +54,8 @@ POLYGON_FORMATS = (
     "coco_json",
     "labelbox_ndjson",
     "labelbox_json",
+    "label_studio_json",
+    "azureml_jsonl",
     "supervisely_json",
     "cityscapes_json",
 )
@@ -66,6 +70,8 @@ MULTI_IMAGE = {
     "coco_json": (CocoIndex, coco_image_names),
     "labelbox_ndjson": (LabelboxNdjsonIndex, labelbox_ndjson_image_names),
     "labelbox_json": (LabelboxJsonIndex, labelbox_json_image_names),
+    "label_studio_json": (LabelStudioIndex, label_studio_image_names),
+    "azureml_jsonl": (AzureMLIndex, azureml_image_names),
 }
 MULTI_IMAGE_FORMATS = tuple(MULTI_IMAGE)
 # Single-image polygon formats: format -> parser of (path, document or None).
@@ -136,6 +142,8 @@ def inspect_file(path: str | Path):
             return "coco_json", data
         if is_labelbox_rows(data):
             return "labelbox_json", data
+        if isinstance(data, list) and data and isinstance(data[0], dict) and "data" in data[0]:
+            return "label_studio_json", data
         for fmt, test in (("supervisely_json", is_supervisely), ("cityscapes_json", is_cityscapes)):
             if test(data):
                 if large:
@@ -143,8 +151,8 @@ def inspect_file(path: str | Path):
                 return fmt, data
         raise AnnotationError(
             "JSON is neither labelme (shapes), COCO (images, annotations), Labelbox (a list of "
-            "rows with Label), Supervisely (size, objects) nor Cityscapes (imgHeight, imgWidth, "
-            "objects)",
+            "rows with Label), Label Studio (a list of tasks with data), Supervisely (size, "
+            "objects) nor Cityscapes (imgHeight, imgWidth, objects)",
             path,
         )
     if suffix == ".ndjson":
@@ -154,6 +162,16 @@ def inspect_file(path: str | Path):
         finally:
             rows.close()
         return "labelbox_ndjson", None
+    if suffix == ".jsonl":
+        # Only the first line is read here; the file is streamed when it is indexed.
+        lines = iter_json_lines(path)
+        try:
+            first = next(lines, (0, None))[1]
+        finally:
+            lines.close()
+        if isinstance(first, dict) and "image_url" in first:
+            return "azureml_jsonl", None
+        raise AnnotationError("JSON Lines file is not Azure ML (no image_url on line 1)", path)
     raise AnnotationError(
         f"unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}", path
     )

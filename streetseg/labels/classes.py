@@ -147,7 +147,7 @@ def _check_colors(ids, names, colors) -> None:
 BACKGROUND = "background"
 # Suffixes of annotation files that hold shapes (whose unpainted pixels need a class), as
 # opposed to dense label images, which give every pixel a value.
-POLYGON_SUFFIXES = (".xml", ".json", ".ndjson")
+POLYGON_SUFFIXES = (".xml", ".json", ".ndjson", ".jsonl")
 
 
 def unannotated_class(classes: list[dict], unannotated: str | None, annotation_paths) -> str:
