@@ -40,7 +40,10 @@ BRUSH = {"id": "m", "type": "brushlabels", **SIZE, "value": BRUSH_VALUE}
 @pytest.mark.parametrize(
     ("document", "expected"),
     [
-        ({"tasks": []}, "FILE: JSON is neither labelme (shapes), COCO (images, annotations) nor"),
+        (
+            {"tasks": []},
+            "FILE: JSON is neither labelme (shapes), COCO (images, annotations), Labelbox",
+        ),
         ([{"id": 7, "data": "a.jpg", "annotations": []}], "FILE: task 7: 'data' is not an object"),
         (
             [_task([_polygon(points=((0, 0), (150, 0), (50, 50)))])],
