@@ -110,7 +110,11 @@ def directory_samples(
         else:
             rows.append((sample, str(image), str(path), ""))
     return _finish(
-        rows, directory, found, problems, f"{directory}: no annotation files (.xml, .json) found"
+        rows,
+        directory,
+        found,
+        problems,
+        f"{directory}: no annotation files ({', '.join(POLYGON_SUFFIXES)}) found",
     )
 
 
