@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
+from tests.helpers.workflow import REPO, SNAKEMAKE, snakemake
 
 pytestmark = pytest.mark.slurm
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+
 UP = REPO / "cluster" / "s3" / "up.sh"
 DOWN = REPO / "cluster" / "s3" / "down.sh"
 VENV_BIN = Path(sys.executable).parent

@@ -18,7 +18,7 @@ from PIL import Image
 from streetseg.data.sources import InferError, image_listing, list_images
 from streetseg.inference.infer import segment_images
 from streetseg.labels.masks import read_mask
-from tests.workflow.helpers import TINY, snakemake
+from tests.helpers.workflow import TINY, snakemake
 
 pytestmark = pytest.mark.s3
 
@@ -99,7 +99,7 @@ def test_a_missing_bucket_or_wrong_key_is_an_error_naming_the_prefix(aws, monkey
 def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_one(
     aws, s3, tmp_path
 ):
-    from tests.test_infer import forced_model
+    from tests.inference.test_infer import forced_model
 
     bucket, rng = aws["bucket"], np.random.default_rng(0)
     put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (30, 20), np.uint8))

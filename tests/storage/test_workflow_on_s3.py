@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from tests.helpers.workflow import REPO, TINY
 from tests.storage.test_s3_plugin import snakemake_env
-from tests.workflow.helpers import REPO, TINY
 
 pytestmark = [pytest.mark.s3, pytest.mark.workflow]
 

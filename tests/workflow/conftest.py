@@ -9,13 +9,13 @@ from PIL import Image
 
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
-from tests.format_writers import (
+from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
     write_labelme_json,
     write_labelme_xml,
 )
-from tests.workflow.helpers import snakemake
+from tests.helpers.workflow import snakemake
 
 WIDTH, HEIGHT = 64, 48
 CLASS_NAMES = [

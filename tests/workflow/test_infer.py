@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from streetseg.labels.masks import read_mask
-from tests.workflow.helpers import TINY, snakemake
+from tests.helpers.workflow import TINY, snakemake
 
 pytestmark = pytest.mark.workflow
 

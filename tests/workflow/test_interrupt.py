@@ -10,7 +10,7 @@ import time
 import pandas as pd
 import pytest
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, TINY, snakemake
+from tests.helpers.workflow import REPO, SNAKEMAKE, TINY, snakemake
 
 pytestmark = pytest.mark.workflow
 EPOCHS = 60

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
+from tests.helpers.workflow import REPO, SNAKEMAKE, snakemake
 
 pytestmark = pytest.mark.workflow
 

@@ -125,7 +125,7 @@ def test_coco_parts_rle_and_bbox(image, tmp_path, classes):
 
 
 def test_index_png_16_bit_and_palette(image, tmp_path, classes):
-    from tests.format_writers import write_png16
+    from tests.helpers.format_writers import write_png16
 
     values = np.array([[0, 1, 2, 3, 4, 5]] * 4, dtype=np.uint16)
     write_png16(tmp_path / "labels16.png", values)

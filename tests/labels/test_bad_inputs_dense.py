@@ -12,7 +12,7 @@ import pytest
 from streetseg.common.images import ImageError
 from streetseg.labels.formats import base
 from streetseg.labels.formats.base import AnnotationError
-from tests.bad_inputs import (
+from tests.helpers.bad_inputs import (
     FIVE,
     SQUARE,
     assert_refused,

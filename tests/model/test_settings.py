@@ -141,7 +141,7 @@ def test_the_default_classes_make_a_table(classes):
 
 @pytest.mark.workflow
 def test_a_bad_class_table_stops_the_dry_run_without_a_stack(tmp_path):
-    from tests.workflow.helpers import snakemake
+    from tests.helpers.workflow import snakemake
 
     bad = tmp_path / "bad.yaml"
     bad.write_text(

@@ -13,7 +13,7 @@ import pytest
 
 from streetseg.data.samples import SampleSheetError, directory_samples, sheet_samples
 from streetseg.labels.formats.base import AnnotationError
-from tests.bad_inputs import (
+from tests.helpers.bad_inputs import (
     KNOWN,
     SIZE,
     SQUARE,

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tests.helpers import config_with_defaults
+from tests.helpers import REPO, config_with_defaults
 
-REPO = Path(__file__).resolve().parents[1]
 EPOCHS = 12
 TRAIN_SECTION = {
     "image_size": [64, 64], "epochs": EPOCHS, "batch_size": 4, "seed": 0,

@@ -16,7 +16,7 @@ from streetseg.data.samples import directory_samples
 from streetseg.labels.annotations import AnnotationReader
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import build_mask, make_masks
-from tests.bad_inputs import (
+from tests.helpers.bad_inputs import (
     KNOWN,
     SQUARE,
     coco,

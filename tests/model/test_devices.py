@@ -6,14 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.helpers import config_with_defaults
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO, config_with_defaults
 
 MIRRORED = """
 import json, sys

@@ -6,7 +6,7 @@ from PIL import Image
 
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.masks import make_mask
-from tests.format_writers import (
+from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
     write_labelme_json,

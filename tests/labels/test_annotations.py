@@ -14,7 +14,7 @@ from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import AnnotationError, AnnotationReader
 from streetseg.labels.formats.cvat import cvat_image_names
 from streetseg.labels.masks import build_mask, make_masks
-from tests.format_writers import write_coco_json, write_cvat_xml, write_voc_xml
+from tests.helpers.format_writers import write_coco_json, write_cvat_xml, write_voc_xml
 
 WIDTH, HEIGHT = 48, 32
 

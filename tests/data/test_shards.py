@@ -73,7 +73,7 @@ def test_empty_split_gives_empty_but_valid_shards(tmp_path):
 @pytest.mark.parametrize("mode", ["L", "RGBA", "P", "I;16", "exif"])
 def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
     from streetseg.labels.annotations import write_voc_xml
-    from tests.format_writers import write_png16
+    from tests.helpers.format_writers import write_png16
 
     if mode == "I;16":
         write_png16(tmp_path / "img.png", np.full((4, 6), 40000, dtype=np.uint16))

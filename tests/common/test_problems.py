@@ -10,7 +10,7 @@ import pytest
 
 from streetseg.common.problems import Problem, format_problems, from_message
 from streetseg.data.samples import directory_samples, folder_samples, list_samples
-from tests.bad_inputs import (
+from tests.helpers.bad_inputs import (
     SQUARE,
     coco,
     coco_annotation,
