@@ -35,9 +35,8 @@ def test_group_number_is_the_documented_sha256():
 
 def test_split_of_number_keeps_the_meaning_of_the_fractions():
     # test below 0.2; val when (u - 0.2) / 0.8 < 0.25, i.e. u < 0.4; train above.
-    assert [split_of_number(u, 0.2, 0.25) for u in (0.0, 0.19, 0.2, 0.39, 0.4, 0.99)] == [
-        "test", "test", "val", "val", "train", "train",
-    ]  # fmt: skip
+    splits = [split_of_number(u, 0.2, 0.25) for u in (0.0, 0.19, 0.2, 0.39, 0.4, 0.99)]
+    assert splits == ["test", "test", "val", "val", "train", "train"]
 
 
 def test_the_tiny_config_split_worked_by_hand():
@@ -153,7 +152,8 @@ def test_ids_the_pattern_misses_and_empty_cells_are_groups_of_their_own_with_a_w
     [
         (
             "street",
-            "'street' is not a column of the sample table .* and is a pattern with 0 capture groups",
+            "'street' is not a column of the sample table .* "
+            "and is a pattern with 0 capture groups",
         ),
         ("(a)_(b)", "is a pattern with 2 capture groups, not 1"),
         ("([", "is not a valid regular expression"),

@@ -31,12 +31,13 @@ def _row(classes, name, mask, **stats):
 
 def test_shares_images_and_warning_on_a_hand_worked_case(tmp_path, classes):
     # Train: a = [[road, road], [sky, 255]], b = [[road]*2, [road]*2]; test: c = all sky.
-    stats = pd.DataFrame([
+    rows = [
         _row(classes, "c", [[6, 6], [6, 6]]),
         _row(classes, "a", [[3, 3], [6, 255]], ignored=1, coverage=0.75),
         _row(classes, "b", [[3, 3], [3, 3]], unknown=2, unknown_names="car", skipped=3),
         _row(classes, "z", [[1, 1], [1, 1]]),  # in the tables but in no split: left out
-    ])  # fmt: skip
+    ]
+    stats = pd.DataFrame(rows)
     split_of = {"a": "train", "b": "train", "c": "test"}
     per_class, per_image, warnings = summarize_dataset(split_of, stats, classes)
     train = per_class[per_class["split"] == "train"].set_index("class")

@@ -167,7 +167,6 @@ def test_an_interrupted_run_leaves_no_partial_files(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_demo(tmp_path, n_scenes=3, seed=0, width=WIDTH, height=HEIGHT, log=lambda _: None)
     # Scene 0 is complete; scene 1 has its image but no XML, and nothing half-written remains.
-    assert sorted(path.name for path in tmp_path.iterdir()) == [
-        "scene_000.jpg", "scene_000.xml", "scene_001.jpg"
-    ]  # fmt: skip
+    left = sorted(path.name for path in tmp_path.iterdir())
+    assert left == ["scene_000.jpg", "scene_000.xml", "scene_001.jpg"]
     assert parse_voc_xml(tmp_path / "scene_000.xml").objects

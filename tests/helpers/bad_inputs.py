@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import make_mask
 
 KNOWN = "known classes: background, tree, landscaping, road, sidewalk, building, sky, concrete"
 SQUARE = (0, 0, 12, 0, 12, 8, 0, 8)  # flat x, y, ... of a box over the whole 12x8 image
 FIVE = (0, 0, 6, 0, 12, 0, 12, 8, 0, 8)  # the same box with five points
+TWO_POINTS = "polygon has 2 points; at least 3 are needed"
+CVAT_IMAGE = "<image name='a.png'>"  # how a CVAT export names the image at fault
 
 
 def case(case_id, filename, content, *fragments, **kwargs):
@@ -127,7 +130,11 @@ def coco(*annotations: dict, categories=((1, "road"),)) -> str:
     )
 
 
-# --- the check --------------------------------------------------------------------------------
+VOC_ROAD = voc(voc_polygon("road", *SQUARE))  # a good Labelbox VOC file for a.png
+LABELME_ROAD = labelme_json(shape([[0, 0], [12, 0], [12, 8]]))  # a good labelme JSON file
+
+
+# --- the checks ------------------------------------------------------------------------------
 
 
 def assert_refused(tmp_path, classes, annotation, image, error, culprit, fragments, **kwargs):
@@ -144,4 +151,18 @@ def assert_refused(tmp_path, classes, annotation, image, error, culprit, fragmen
         assert any(option in message for option in options), f"{fragment!r} not in {message!r}"
     leftovers = sorted(p.name for p in out.iterdir())  # the mask or a ".mask.png.*.tmp"
     assert not mask.exists() and leftovers == [], leftovers
+    return message
+
+
+def assert_annotation_refused(tmp_path, classes, filename, content, fragments, kwargs) -> str:
+    """Beside a good photo a.png, the annotation ``filename`` holding ``content`` must be refused
+    as assert_refused says, and the message must leak no line of /etc/passwd (which the
+    hostile XML cases point at)."""
+    image = write(tmp_path / "a.png", image_bytes())
+    annotation = write(tmp_path / filename, content)
+    message = assert_refused(
+        tmp_path, classes, annotation, image, AnnotationError, annotation, fragments, **kwargs
+    )
+    passwd = Path("/etc/passwd").read_text().splitlines()
+    assert not any(line and line in message for line in passwd)
     return message

@@ -1,4 +1,5 @@
-"""Write one scene (named polygons) in every supported annotation format, for the tests."""
+"""Write demo scenes as photos and their named polygons in every supported annotation format,
+for the tests."""
 
 from __future__ import annotations
 
@@ -9,8 +10,18 @@ from pathlib import Path
 
 import numpy as np
 from lxml import etree
+from PIL import Image
 
+from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
+
+
+def write_scene_photo(folder, name: str, seed: int, index: int, width: int, height: int):
+    """Save the demo scene ``index`` of ``seed`` as ``folder/name.png``; return the entry the
+    writers below take: (image name, width, height, objects)."""
+    rgb, objects = generate_scene(seed=seed, index=index, width=width, height=height)
+    Image.fromarray(rgb).save(Path(folder) / f"{name}.png")
+    return (f"{name}.png", width, height, objects)
 
 
 def _fmt(value: float) -> str:
@@ -55,10 +66,15 @@ def write_cvat_xml(path, images):
 
 def write_labelme_json(path, image_name, width, height, objects):
     shapes = [
-        {"label": name, "points": [[round(x, 2), round(y, 2)] for x, y in vertices],
-         "group_id": None, "shape_type": "polygon", "flags": {}}
+        {
+            "label": name,
+            "points": [[round(x, 2), round(y, 2)] for x, y in vertices],
+            "group_id": None,
+            "shape_type": "polygon",
+            "flags": {},
+        }
         for name, vertices in objects
-    ]  # fmt: skip
+    ]
     data = {
         "version": "5.4.1",
         "flags": {},
@@ -82,10 +98,14 @@ def write_coco_json(path, images, class_names):
         )
         for name, vertices in objects:
             flat = [round(float(v), 2) for v in np.asarray(vertices).ravel()]
-            data["annotations"].append(
-                {"id": len(data["annotations"]) + 1, "image_id": image_id, "iscrowd": 0,
-                 "category_id": category_of[name.strip().lower()], "segmentation": [flat]}
-            )  # fmt: skip
+            annotation = {
+                "id": len(data["annotations"]) + 1,
+                "image_id": image_id,
+                "iscrowd": 0,
+                "category_id": category_of[name.strip().lower()],
+                "segmentation": [flat],
+            }
+            data["annotations"].append(annotation)
     Path(path).write_text(json.dumps(data))
 
 
@@ -110,6 +130,7 @@ def write_png16(path, pixels: np.ndarray) -> None:
 
 
 __all__ = [
+    "write_scene_photo",
     "write_voc_xml",
     "write_labelme_xml",
     "write_cvat_xml",

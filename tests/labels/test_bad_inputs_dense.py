@@ -1,7 +1,7 @@
 """Bad photos, bad dense label PNGs and inputs past the size limits.
 
-As in test_bad_inputs.py: each case must be refused naming the file at fault and must leave
-no output.
+As in the other test_bad_inputs_*.py files: each case must be refused naming the file at fault
+and must leave no output.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from streetseg.labels.formats import base
 from streetseg.labels.formats.base import AnnotationError
 from tests.helpers.bad_inputs import (
     FIVE,
-    SQUARE,
+    VOC_ROAD,
     assert_refused,
     case,
     coco,
@@ -31,7 +31,6 @@ from tests.helpers.bad_inputs import (
     write,
 )
 
-VOC_ROAD = voc(voc_polygon("road", *SQUARE))
 PNG, JPEG = image_bytes(), image_bytes(fmt="JPEG")
 BOMB = png_header(20_000, 20_000)  # 400 Mpx: over Pillow's own hard limit of 2 x 89.5 Mpx
 

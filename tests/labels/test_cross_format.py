@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg.demo.scenes import generate_scene
 from streetseg.labels.masks import make_mask
 from tests.helpers.format_writers import (
     write_coco_json,
@@ -12,6 +11,7 @@ from tests.helpers.format_writers import (
     write_labelme_json,
     write_labelme_xml,
     write_png16,
+    write_scene_photo,
     write_voc_xml,
 )
 
@@ -22,13 +22,12 @@ WIDTH, HEIGHT = 96, 64
 def scene(tmp_path_factory):
     """A demo scene (image plus named polygons), and its mask from the Labelbox XML."""
     folder = tmp_path_factory.mktemp("scene")
-    rgb, objects = generate_scene(seed=5, index=2, width=WIDTH, height=HEIGHT)
+    _, _, _, objects = write_scene_photo(folder, "street", 5, 2, WIDTH, HEIGHT)
     # Trailing spaces and odd case, as real exports have them.
     objects = [
         (name.upper() + " " if i % 3 == 0 else name, v) for i, (name, v) in enumerate(objects)
     ]
     image = folder / "street.png"
-    Image.fromarray(rgb).save(image)
     write_voc_xml(folder / "street.xml", image.name, WIDTH, HEIGHT, objects)
     return folder, image, objects
 

@@ -17,6 +17,7 @@ from streetseg.labels.annotations import AnnotationReader
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import build_mask, make_masks
 from tests.helpers.bad_inputs import (
+    CVAT_IMAGE,
     KNOWN,
     SQUARE,
     coco,
@@ -34,7 +35,6 @@ from tests.helpers.bad_inputs import (
 
 ROAD = voc_polygon("road", *SQUARE)
 BOX = "<bndbox><xmin>0</xmin><ymin>0</ymin><xmax>-1</xmax><ymax>8</ymax></bndbox>"
-IMAGE = "<image name='a.png'>"
 
 
 def coco_with(key: str, entries) -> str:
@@ -134,7 +134,7 @@ CASES = [
         "cvat-image-size",
         "a.xml",
         cvat(cvat_polygon("0,0;12,0;12,8")).replace('width="12"', 'width="abc"'),
-        f"{IMAGE}: width is not a number: 'abc'",
+        f"{CVAT_IMAGE}: width is not a number: 'abc'",
     ),
     case(
         "cvat-third-shape",
@@ -144,13 +144,13 @@ CASES = [
             '<polyline label="road" points="1,1"/>',
             cvat_polygon("0,0;1,1", label="sky"),
         ),
-        f"{IMAGE} polygon 3 ('sky'): polygon has 2 points; at least 3 are needed",
+        f"{CVAT_IMAGE} polygon 3 ('sky'): polygon has 2 points; at least 3 are needed",
     ),
     case(
         "cvat-mask",
         "a.xml",
         cvat('<mask label="road" rle="1" left="11" top="0" width="2" height="1"/>'),
-        f"{IMAGE} mask 1 ('road'): mask box 2x1 at (11, 0) is not inside the 12x8 image",
+        f"{CVAT_IMAGE} mask 1 ('road'): mask box 2x1 at (11, 0) is not inside the 12x8 image",
     ),
     case(
         "cvat-two-images",
@@ -158,7 +158,7 @@ CASES = [
         cvat(cvat_polygon("0,0;12,0;12,8")).replace(
             "</annotations>", '<image id="1" name="a.png" width="1" height="1"/></annotations>'
         ),
-        f"{IMAGE} appears twice; image names must be unique",
+        f"{CVAT_IMAGE} appears twice; image names must be unique",
     ),
     case(
         "cvat-no-entry",
@@ -234,9 +234,14 @@ def test_mask_problems_split_into_file_object_and_reason(tmp_path, classes):
     image = write(tmp_path / "a.png", image_bytes())
     bad = write(tmp_path / "a.xml", voc(ROAD, voc_polygon("sky", 0, 0, 1, "abc", 2, 2)))
     _, problems = make_masks(
-        ["a"], [str(bad)], [str(image)], [tmp_path / "a_mask.png"], tmp_path / "s.tsv",
-        classes, log=lambda line: None,
-    )  # fmt: skip
+        ["a"],
+        [str(bad)],
+        [str(image)],
+        [tmp_path / "a_mask.png"],
+        tmp_path / "s.tsv",
+        classes,
+        log=lambda line: None,
+    )
     assert problems == [Problem("a", str(bad), "object 2 ('sky')", "y2 is not a number: 'abc'")]
 
 

@@ -1,47 +1,29 @@
-"""Preemption: SIGTERM mid-training saves and exits non-zero; a rerun resumes and finishes."""
+"""Preemption: SIGTERM mid-training saves and exits non-zero; a rerun resumes and finishes. The
+state's fingerprint, and the repair of what a kill mid-write leaves behind."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from tests.helpers import REPO, config_with_defaults
+from streetseg.model.checkpoints import fingerprint
+from streetseg.model.settings import TrainSettings
+from tests.helpers import config_with_defaults
+from tests.helpers.training import tiny_train, train_command, train_settings
 
 EPOCHS = 12
-TRAIN_SECTION = {
-    "image_size": [64, 64], "epochs": EPOCHS, "batch_size": 4, "seed": 0,
-    "model": {"depth": 2, "base_filters": 4},
-    "augment": {"flip": True, "min_scale": 1.0, "color_jitter": 0.0},
-}  # fmt: skip
-
-TRAIN = """
-import json, sys
-sys.path.insert(0, {repo!r})
-from streetseg.model.settings import TrainSettings
-from streetseg.model.training import train_model
-arguments = json.loads(sys.argv[1])
-settings = TrainSettings.from_config(arguments.pop("train"), arguments.pop("classes"))
-train_model(settings, log=lambda message: print(message, flush=True), **arguments)
-"""
 
 
-def _start(tmp_path, train, val):
-    config = config_with_defaults(train=TRAIN_SECTION)
-    arguments = {
-        "train": config["train"], "classes": config["classes"],
-        "train_shards": train, "val_shards": val,
-        "model_path": str(tmp_path / "model" / "model.keras"),
-        "history_path": str(tmp_path / "model" / "history.tsv"), "threads": 1,
-    }  # fmt: skip
+def _start(tmp_path, shards):
     (tmp_path / "model").mkdir(exist_ok=True)
-    command = [sys.executable, "-c", TRAIN.format(repo=str(REPO)), json.dumps(arguments)]
+    command = train_command(tiny_train(EPOCHS), shards, tmp_path / "model", threads=1)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     return subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
@@ -57,9 +39,8 @@ def _finished_epochs(state: Path) -> int:
 
 
 def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_path):
-    train, val = shards
     state = tmp_path / "model" / "train_state"
-    first = _start(tmp_path, train, val)
+    first = _start(tmp_path, shards)
     deadline = time.time() + 300
     while _finished_epochs(state) < 3 and first.poll() is None and time.time() < deadline:
         time.sleep(0.05)
@@ -73,7 +54,7 @@ def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_p
     assert not (tmp_path / "model" / "model.keras").exists()
     assert not (tmp_path / "model" / "history.tsv").exists()
 
-    second = _start(tmp_path, train, val)
+    second = _start(tmp_path, shards)
     output = second.communicate(timeout=300)[0]
     assert second.returncode == 0, output
     assert f"resuming after epoch {saved}" in output
@@ -85,6 +66,35 @@ def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_p
     assert history["val_miou"].notna().all()
     assert (tmp_path / "model" / "model.keras").stat().st_size > 0
     assert not state.exists()
+
+
+def test_the_fingerprint_is_the_one_of_the_former_settings_dict(tmp_path):
+    # A state left by an interrupted run before the settings object existed still resumes:
+    # the digest is computed from the same values under the same keys.
+    shard = tmp_path / "train-00000-of-00001.tfrecord"
+    shard.write_bytes(b"0123")
+    config = config_with_defaults(train={"model": {"depth": 3}})
+    train = config["train"]
+    keys = ("epochs", "batch_size", "learning_rate", "model", "augment", "schedule")
+    keys += ("warmup_epochs", "seed", "class_weighting", "loss")
+    former = {"image_size": list(train["image_size"]), **{key: train[key] for key in keys}}
+    text = json.dumps(
+        {"settings": former, "shards": [(shard.name, 4)]}, sort_keys=True, default=str
+    )
+    settings = TrainSettings.from_config(train, config["classes"])
+    assert fingerprint(settings, [str(shard)]) == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_stopping_rules_leave_the_fingerprint_alone_and_what_an_epoch_computes_does_not(
+    tmp_path,
+):
+    shard = tmp_path / "train.tfrecord"
+    shard.write_bytes(b"0")
+    base = fingerprint(train_settings(), [str(shard)])
+    assert fingerprint(train_settings(time_limit_minutes=5), [str(shard)]) == base
+    assert fingerprint(train_settings(early_stopping={"patience": 3}), [str(shard)]) == base
+    assert fingerprint(train_settings(epochs=3), [str(shard)]) != base
+    assert fingerprint(train_settings(augment={"flip": False}), [str(shard)]) != base
 
 
 def test_state_from_other_settings_is_discarded(tmp_path):

@@ -1,22 +1,17 @@
-"""The U-Net and the training metric."""
+"""Training: the mIoU metric, the learning-rate schedule, class weights, and data-parallel
+training that scales the global batch."""
+
+from __future__ import annotations
+
+import os
+import subprocess
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from streetseg.model.training import mean_iou_metric
-from streetseg.model.unet import build_unet
-
-
-def test_unet_outputs_per_pixel_probabilities_of_every_class():
-    model = build_unet((32, 48), num_classes=8, depth=3, base_filters=4)
-    output = model.predict(np.zeros((2, 32, 48, 3), np.float32), verbose=0)
-    assert output.shape == (2, 32, 48, 8)
-    np.testing.assert_allclose(output.sum(axis=-1), 1.0, atol=1e-4)
-
-
-def test_image_size_must_fit_the_depth():
-    with pytest.raises(ValueError, match="divisible by 16 on both sides \\(depth 4\\)"):
-        build_unet((40, 48), num_classes=3, depth=4)
+from streetseg.model.training import class_weights, learning_rate_schedule, mean_iou_metric
+from tests.helpers.training import tiny_train, train_command
 
 
 def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ignored():
@@ -32,8 +27,6 @@ def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ign
 
 
 def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
-    from streetseg.model.training import learning_rate_schedule
-
     schedule = learning_rate_schedule(0.01, "cosine", total_steps=110, warmup_steps=10)
     assert float(schedule(0)) == pytest.approx(0.0)
     assert float(schedule(5)) == pytest.approx(0.005)
@@ -44,8 +37,6 @@ def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
 
 
 def test_class_weights_on_a_hand_worked_case():
-    from streetseg.model.training import class_weights
-
     # Frequencies 0.5, 0.25, 0.25, 0: median of the present ones is 0.25, so raw weights are
     # 0.5, 1, 1 (absent class 0); the mean pixel weight 0.5*0.5 + 0.25 + 0.25 = 0.75 -> /0.75.
     weights = class_weights([50, 25, 25, 0], "median_frequency")
@@ -54,3 +45,15 @@ def test_class_weights_on_a_hand_worked_case():
     weights = class_weights([50, 25, 25, 0], "inverse_sqrt")
     assert weights == pytest.approx([1.41421 / 1.70711, 2 / 1.70711, 2 / 1.70711, 0.0], rel=1e-4)
     assert class_weights([1, 2], "none") is None
+
+
+def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path):
+    # Data-parallel training: MirroredStrategy over two devices, exercised on two CPU devices.
+    command = train_command(tiny_train(2), shards, tmp_path, replicas=2)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    process = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    assert process.returncode == 0, process.stdout + process.stderr
+    # Two replicas of 4 images each: 20 training images make 3 steps of 8 per epoch.
+    assert "2 replica(s), global batch 8" in process.stdout
+    history = pd.read_csv(tmp_path / "history.tsv", sep="\t")
+    assert list(history["epoch"]) == [1, 2] and history["val_miou"].notna().all()

@@ -1,14 +1,12 @@
-"""The result charts and the prediction overlay, on small hand-made tables."""
+"""The result charts, on small hand-made tables: per-class IoU, the confusion matrix, class
+shares per split."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
 
-from streetseg.inference.overlays import make_overlay
-from streetseg.labels.classes import IGNORE_LABEL, ClassTable
 from streetseg.report.charts import (
     iou_order,
     normalise_rows,
@@ -16,28 +14,7 @@ from streetseg.report.charts import (
     plot_confusion,
     plot_per_class_iou,
 )
-from streetseg.report.per_image import plot_per_image_scores
-
-CLASSES = [
-    {"id": 0, "name": "background", "color": [0, 0, 0]},
-    {"id": 1, "name": "road", "color": [128, 64, 128]},
-    {"id": 2, "name": "sky", "color": [70, 130, 180]},
-    {"id": 3, "name": "tree", "color": [34, 140, 34]},
-]
-NAMES = [entry["name"] for entry in CLASSES]
-
-
-def write_tsv(path, frame: pd.DataFrame, index: bool = False):
-    frame.to_csv(path, sep="\t", index=index, na_rep="NA")
-    return str(path)
-
-
-def assert_png(path, min_side: int = 300):
-    """The chart exists, is a real PNG and is big enough to hold labelled axes."""
-    with Image.open(path) as picture:
-        assert picture.format == "PNG"
-        assert min(picture.size) >= min_side
-        assert max(picture.size) < 4000
+from tests.helpers.charts import CLASSES, NAMES, assert_png, write_tsv
 
 
 @pytest.fixture
@@ -104,64 +81,3 @@ def test_plot_class_shares_skips_empty_splits(tmp_path):
     out = tmp_path / "class_shares.png"
     plot_class_shares(path, CLASSES, str(out))
     assert_png(out)
-
-
-def test_plot_per_image_scores_writes_a_png(tmp_path):
-    scores = pd.DataFrame(
-        {
-            "sample": [f"scene_{index:03d}" for index in range(9)],
-            "mIoU": [0.1, 0.9, 0.5, 0.55, np.nan, 0.7, 0.3, 0.62, 0.48],
-            "pixel_accuracy": [0.5, 0.99, 0.8, 0.8, np.nan, 0.9, 0.7, 0.85, 0.8],
-        }
-    )
-    path = write_tsv(tmp_path / "per_image.tsv", scores)
-    out = tmp_path / "per_image.png"
-    plot_per_image_scores(path, str(out))
-    assert_png(out)
-
-
-def test_plot_per_image_scores_with_few_images(tmp_path):
-    scores = pd.DataFrame(
-        {"sample": ["only", "two"], "mIoU": [0.4, 0.8], "pixel_accuracy": [0.9, 0.9]}
-    )
-    out = tmp_path / "per_image.png"
-    plot_per_image_scores(write_tsv(tmp_path / "per_image.tsv", scores), str(out))
-    assert_png(out)
-
-
-def test_make_overlay_blends_colours_and_keeps_ignored_pixels():
-    table = ClassTable.from_config(CLASSES)
-    photo_colour = np.array([100, 150, 200], dtype=np.uint8)
-    image = np.tile(photo_colour, (4, 6, 1))
-    prediction = np.full((4, 6), 3, dtype=np.uint8)  # tree, colour (34, 140, 34)
-    prediction[0, 0] = IGNORE_LABEL
-    prediction[3, 5] = 1  # road, colour (128, 64, 128)
-    overlay = make_overlay(image, prediction, table, alpha=0.5)
-    assert overlay.height > 4 * 60  # Enlarged so the legend is legible, and the legend adds height.
-    zoom = int(np.ceil(240 / 4))
-    tile_w = 6 * zoom
-    left = (overlay.width - tile_w) // 2
-    pixels = np.asarray(overlay)
-
-    def at(row, column):
-        """The middle of an enlarged mask pixel (without a title the image starts at the top)."""
-        return tuple(pixels[row * zoom + zoom // 2, left + column * zoom + zoom // 2])
-
-    # Tree: (100 + 34) / 2, (150 + 140) / 2, (200 + 34) / 2.
-    # Road: (100 + 128) / 2, (150 + 64) / 2, (200 + 128) / 2.
-    assert at(1, 1) == (67, 145, 117)
-    assert at(3, 5) == (114, 107, 164)
-    assert at(0, 0) == (100, 150, 200)
-    # The legend strip below the image is not plain white: it holds the swatches.
-    legend = pixels[zoom * 4 + 8 :]
-    assert legend.shape[0] > 10 and (legend < 250).any()
-
-
-def test_make_overlay_title_adds_height():
-    table = ClassTable.from_config(CLASSES)
-    image = np.zeros((240, 320, 3), dtype=np.uint8)
-    prediction = np.zeros((240, 320), dtype=np.uint8)
-    plain = make_overlay(image, prediction, table)
-    titled = make_overlay(image, prediction, table, title="scene_001")
-    assert titled.height > plain.height > 240
-    assert plain.width == 320 + 16

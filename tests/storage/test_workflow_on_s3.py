@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from tests.helpers.workflow import REPO, TINY
-from tests.storage.test_s3_plugin import snakemake_env
+from tests.helpers import REPO
+from tests.helpers.s3 import snakemake_env
+from tests.helpers.snakefile import TINY
 
 pytestmark = [pytest.mark.s3, pytest.mark.workflow]
 

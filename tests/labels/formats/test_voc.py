@@ -1,11 +1,33 @@
 """The Labelbox PASCAL VOC XML parser: floats, boxes, names and refusal of bad files."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from streetseg.labels.annotations import AnnotationError, parse_voc_xml, write_voc_xml
 
-HEADER = "<annotation><filename>a.jpg</filename><size><width>10</width><height>8</height><depth>3</depth></size>"
+HEADER = (
+    "<annotation><filename>a.jpg</filename>"
+    "<size><width>10</width><height>8</height><depth>3</depth></size>"
+)
+
+
+def road(polygon: str) -> str:
+    """A whole file: HEADER and one 'road' object whose <polygon> holds ``polygon``."""
+    return f"{HEADER}<object><name>road</name><polygon>{polygon}</polygon></object></annotation>"
+
+
+@pytest.fixture
+def write_xml(tmp_path):
+    """Write an XML string to a file in tmp_path and return its path."""
+
+    def write(text: str, name: str = "sample.xml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
 
 
 def test_polygon_points_are_read_in_numbered_order_as_floats(write_xml):
@@ -53,23 +75,19 @@ def test_round_trip_through_writer(tmp_path):
     [
         ("<annotation><object/></annotation>", "missing <size>"),
         (
-            HEADER
-            + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2></polygon></object></annotation>",
+            road("<x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2>"),
             "object 1 ('road'): polygon has 2 points",
         ),
         (
-            HEADER
-            + "<object><name>road</name><polygon><x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3></polygon></object></annotation>",
+            road("<x1>1</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3>"),
             "do not pair up",
         ),
         (
-            HEADER
-            + "<object><name>road</name><polygon><x1>a</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>",
+            road("<x1>a</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3>"),
             "x1 is not a number",
         ),
         (
-            HEADER
-            + "<object><name>road</name><polygon><x1>nan</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3></polygon></object></annotation>",
+            road("<x1>nan</x1><y1>1</y1><x2>2</x2><y2>2</y2><x3>3</x3><y3>1</y3>"),
             "x1 is not finite",
         ),
         (
@@ -91,7 +109,8 @@ def test_bad_files_are_refused_with_the_file_and_object_named(write_xml, body, m
 def test_external_entities_are_never_read(write_xml):
     path = write_xml(
         '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        "<annotation><filename>&xxe;</filename><size><width>4</width><height>4</height></size></annotation>"
+        "<annotation><filename>&xxe;</filename>"
+        "<size><width>4</width><height>4</height></size></annotation>"
     )
     with pytest.raises(AnnotationError, match="DTD or entity"):
         parse_voc_xml(path)
@@ -103,7 +122,8 @@ def test_billion_laughs_is_refused(write_xml):
         for i in range(1, 10)
     )
     path = write_xml(
-        f'<?xml version="1.0"?><!DOCTYPE a [{entities}]><annotation><filename>&lol9;</filename></annotation>'
+        f'<?xml version="1.0"?><!DOCTYPE a [{entities}]>'
+        "<annotation><filename>&lol9;</filename></annotation>"
     )
     with pytest.raises(AnnotationError):
         parse_voc_xml(path)
