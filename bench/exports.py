@@ -4,7 +4,7 @@ files of the same scenes: time and peak memory.
 Usage: .venv/bin/python bench/exports.py [N ...]   (default: 1000)
 
 The N demo scenes (320x240, see bench/_common.py) are read from their VOC files and written
-again as one CVAT XML and one COCO JSON (tests/format_writers.py). Each format is then made
+again as one CVAT XML and one COCO JSON (tests/helpers/format_writers.py). Each format is then made
 into masks by ``make_masks`` in chunks of masks.chunk_size, one call per chunk as the mask
 jobs run it (so each chunk parses the export once), in a fresh process whose peak resident
 memory (VmHWM) is read at the end, next to its peak after the imports. Best of two
@@ -41,7 +41,7 @@ def annotation_of(scenes: Path, fmt: str, sample: str) -> str:
 def exports(count: int) -> Path:
     """The scenes' folder; cvat.xml and coco.json of every scene are written once beside it."""
     from streetseg.labels.formats.voc import parse_voc_xml
-    from tests.format_writers import write_coco_json, write_cvat_xml
+    from tests.helpers.format_writers import write_coco_json, write_cvat_xml
 
     scenes = demo_scenes(count)
     if not (exports_of(scenes) / "coco.json").exists():

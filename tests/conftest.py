@@ -1,4 +1,5 @@
-"""Shared pytest fixtures: the repository root, the default classes and small files."""
+"""Fixtures shared by every test folder: the default classes, a small annotated sample and a
+folder of new photos to segment."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
+
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -23,18 +25,6 @@ def repo() -> Path:
 def classes() -> list[dict]:
     """The default class list from config/config.yaml."""
     return yaml.safe_load((REPO / "config" / "config.yaml").read_text())["classes"]
-
-
-@pytest.fixture
-def write_xml(tmp_path):
-    """Write an XML string to a file in tmp_path and return its path."""
-
-    def write(text: str, name: str = "sample.xml") -> Path:
-        path = tmp_path / name
-        path.write_text(text)
-        return path
-
-    return write
 
 
 @pytest.fixture
@@ -62,20 +52,32 @@ def make_sample(tmp_path):
     return make
 
 
-@pytest.fixture
-def shards(make_sample, tmp_path, classes):
-    """Train and val shards of small generated scenes."""
-    from streetseg.data.shards import shard_names, write_shards
-    from streetseg.labels.masks import make_mask
+@pytest.fixture(scope="session")
+def photo_folder(tmp_path_factory) -> Path:
+    """New photos to segment, written once for the session: copy the folder before changing it.
 
-    samples = {}
-    for index in range(24):
-        image, xml = make_sample(name=f"s{index:02d}", width=64, height=64, seed=index)
-        make_mask(xml, image, tmp_path / f"s{index:02d}_mask.png", classes)
-        samples[f"s{index:02d}"] = (str(image), str(tmp_path / f"s{index:02d}_mask.png"))
-    train = [str(tmp_path / name) for name in shard_names("train", 2)]
-    val = [str(tmp_path / name) for name in shard_names("val", 1)]
-    names = sorted(samples)
-    write_shards({k: samples[k] for k in names[:20]}, train, log=lambda *_: None)
-    write_shards({k: samples[k] for k in names[20:]}, val, log=lambda *_: None)
-    return train, val
+    A street scene (avenue.jpg, 96x64), noise in other sizes and modes (wide.jpg 80x48 RGB,
+    grey.png 30x90 grey, drive2/rgba.png 20x20 RGBA in a sub-folder), a corrupt JPEG
+    (broken.jpg), and files that are no photos: notes.txt, wide.json and the hidden .hidden.jpg.
+    Listed, the photos are avenue.jpg, broken.jpg, drive2/rgba.png, grey.png, wide.jpg.
+    """
+    import numpy as np
+    from PIL import Image
+
+    from streetseg.demo.scenes import generate_scene
+
+    folder = tmp_path_factory.mktemp("photos")
+    (folder / "drive2").mkdir()
+    Image.fromarray(generate_scene(seed=1, index=0, width=96, height=64)[0]).save(
+        folder / "avenue.jpg"
+    )
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (48, 80, 3), np.uint8)).save(folder / "wide.jpg")
+    Image.fromarray(rng.integers(0, 255, (90, 30), np.uint8), mode="L").save(folder / "grey.png")
+    rgba = Image.fromarray(rng.integers(0, 255, (20, 20, 4), np.uint8), mode="RGBA")
+    rgba.save(folder / "drive2" / "rgba.png")
+    (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    (folder / "notes.txt").write_text("not an image")
+    (folder / "wide.json").write_text("{}")
+    (folder / ".hidden.jpg").write_bytes(b"")
+    return folder

@@ -15,11 +15,11 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+
 UP = REPO / "cluster" / "slurm" / "up.sh"
 DOWN = REPO / "cluster" / "slurm" / "down.sh"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
+from tests.helpers import REPO
+from tests.helpers.snakefile import SNAKEMAKE, snakemake
 
 pytestmark = pytest.mark.slurm
 

@@ -1,14 +1,25 @@
-"""Helpers shared by the tests: the repository root, writers of annotation files, bad inputs."""
+"""Helpers shared by the tests: the repository root, a config with the schema's defaults and two
+small class tables. The modules beside this one hold the rest (see DEVELOPERS.md, Tests)."""
 
 from pathlib import Path
 
 # The repository root: tests run the Snakefile, scripts and tools from here.
 REPO = Path(__file__).resolve().parents[2]
 
+# A class table whose background is not id 0, and the same without a background class.
+CARS_FIRST = [
+    {"id": 0, "name": "car", "color": [0, 0, 255]},
+    {"id": 1, "name": "road", "color": [128, 64, 128]},
+    {"id": 2, "name": "Background", "color": [0, 0, 0]},
+]
+NO_BACKGROUND = CARS_FIRST[:2]
+
 
 def config_with_defaults(**sections) -> dict:
     """A config holding ``sections``, every key left out filled in with the schema's default
     (schemas/config.schema.yaml), as the workflow sees it after validation."""
+    # Not to be called from a module with a global named ``workflow``: snakemake's validate
+    # takes that for the running Snakemake workflow (so no helper module is named workflow).
     import copy
 
     from snakemake.utils import validate

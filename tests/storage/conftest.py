@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers import REPO
+from tests.helpers.s3 import s3_client
+
 UP = REPO / "cluster" / "s3" / "up.sh"
 DOWN = REPO / "cluster" / "s3" / "down.sh"
 VENV_BIN = Path(sys.executable).parent
@@ -35,21 +37,6 @@ def _weed() -> str | None:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return shutil.which("weed")
-
-
-def s3_client(endpoint: str, access_key: str, secret_key: str):
-    """A boto3 S3 client for the local server (path-style, as Snakemake's plugin does)."""
-    import boto3
-    from botocore.config import Config
-
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-        region_name="us-east-1",
-        config=Config(retries={"max_attempts": 3, "mode": "standard"}),
-    )
 
 
 @pytest.fixture(scope="session")

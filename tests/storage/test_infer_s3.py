@@ -18,15 +18,10 @@ from PIL import Image
 from streetseg.data.sources import InferError, image_listing, list_images
 from streetseg.inference.infer import segment_images
 from streetseg.labels.masks import read_mask
-from tests.workflow.helpers import TINY, snakemake
+from tests.helpers.models import CLASSES, forced_model
+from tests.helpers.snakefile import TINY, snakemake
 
 pytestmark = pytest.mark.s3
-
-CLASSES = [
-    {"id": 0, "name": "background", "color": [0, 0, 0]},
-    {"id": 1, "name": "tree", "color": [34, 139, 34]},
-    {"id": 2, "name": "sky", "color": [70, 130, 180]},
-]
 
 
 def aws_env(server, tmp_path, secret=None) -> dict[str, str]:
@@ -55,6 +50,14 @@ def put_image(s3, bucket, key, pixels, format="PNG"):
     buffer = io.BytesIO()
     Image.fromarray(pixels).save(buffer, format=format)
     s3.put_object(Bucket=bucket, Key=key, Body=buffer.getvalue())
+
+
+def put_folder(s3, bucket, prefix, folder):
+    """Every file under ``folder`` as an object under ``prefix``/, at the same relative key."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            key = f"{prefix}/{path.relative_to(folder).as_posix()}"
+            s3.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())
 
 
 def test_a_prefix_lists_its_images_sorted_with_sizes_and_etags(aws, s3):
@@ -97,14 +100,10 @@ def test_a_missing_bucket_or_wrong_key_is_an_error_naming_the_prefix(aws, monkey
 
 
 def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_one(
-    aws, s3, tmp_path
+    aws, s3, tmp_path, photo_folder
 ):
-    from tests.test_infer import forced_model
-
     bucket, rng = aws["bucket"], np.random.default_rng(0)
-    put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (30, 20), np.uint8))
-    put_image(s3, bucket, "seg/wide.jpg", rng.integers(0, 255, (24, 40, 3), np.uint8), "JPEG")
-    s3.put_object(Bucket=bucket, Key="seg/broken.jpg", Body=b"not a jpeg")
+    put_folder(s3, bucket, "seg", photo_folder)
     model, out, prefix = (
         forced_model(tmp_path / "tree.keras", favoured=1),
         tmp_path / "out",
@@ -116,16 +115,17 @@ def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_o
     )
     rows = rows.set_index("image")
     assert rows.loc["broken.jpg", "error"].startswith(f"{prefix}/broken.jpg: cannot decode image")
-    assert list(rows.loc[["grey.png", "wide.jpg"], "width"]) == [20, 40]
+    assert list(rows.loc[["grey.png", "wide.jpg"], "width"]) == [30, 80]
     identity = rows["model_id"].dropna().iloc[0]
     assert set(np.unique(read_mask(out / identity / "masks" / "wide.png"))) == {1}
-    assert Image.open(out / identity / "overlays" / "grey.png").width > 20
-    put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (30, 20), np.uint8))
+    assert Image.open(out / identity / "overlays" / "grey.png").width > 30
+    put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (90, 30), np.uint8))
     log = []
     segment_images(
         model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True, log=log.append
     )
-    assert "3 images, 1 cached" in log[0] and "segmented 2/2 images" in log[1]
+    # The changed grey.png and the corrupt broken.jpg are segmented again, the other three not.
+    assert "5 images, 3 cached" in log[0] and "segmented 2/2 images" in log[1]
 
 
 def infer_args(settings, prefix, model, *extra):
@@ -144,18 +144,14 @@ def infer_args(settings, prefix, model, *extra):
 
 @pytest.mark.workflow
 def test_infer_workflow_on_an_s3_prefix_segments_new_objects_only(
-    s3_server, s3, tmp_path, local_path
+    s3_server, s3, tmp_path, local_path, photo_folder
 ):
     import keras
 
     from streetseg.model.unet import build_unet
 
     bucket, rng = s3_server["bucket"], np.random.default_rng(1)
-    put_image(s3, bucket, "drive/a.jpg", rng.integers(0, 255, (64, 96, 3), np.uint8), "JPEG")
-    put_image(s3, bucket, "drive/b.png", rng.integers(0, 255, (50, 40), np.uint8))
-    put_image(s3, bucket, "drive/sub/c.png", rng.integers(0, 255, (33, 47, 4), np.uint8))
-    s3.put_object(Bucket=bucket, Key="drive/e.jpg", Body=b"not a jpeg")
-    s3.put_object(Bucket=bucket, Key="drive/readme.txt", Body=b"notes")
+    put_folder(s3, bucket, "drive", photo_folder)
     workdir = tmp_path / "run"
     workdir.mkdir()
     keras.utils.set_random_seed(0)
@@ -166,31 +162,34 @@ def test_infer_workflow_on_an_s3_prefix_segments_new_objects_only(
     env.update(aws_env(s3_server, tmp_path), PATH=local_path)
     prefix = f"s3://{bucket}/drive/"
     run = snakemake(workdir, *infer_args(settings, prefix, "model.keras"), env=env)
-    assert re.search(r"infer_chunk\s+2\n", run.stdout + run.stderr)
+    # In chunks of two: [avenue, broken], [drive2/rgba, grey], [wide].
+    assert re.search(r"infer_chunk\s+3\n", run.stdout + run.stderr)
     results = workdir / "results" / "inference"
     shares = pd.read_csv(results / "class_shares.tsv", sep="\t")
-    assert list(shares["image"]) == ["a.jpg", "b.png", "sub/c.png"]
-    assert list(shares["width"]) == [96, 40, 47] and list(shares["height"]) == [64, 50, 33]
+    assert list(shares["image"]) == ["avenue.jpg", "drive2/rgba.png", "grey.png", "wide.jpg"]
+    assert list(shares["width"]) == [96, 20, 30, 80]
+    assert list(shares["height"]) == [64, 20, 90, 48]
     for row in shares.itertuples():
         assert read_mask(results / row.mask).shape == (row.height, row.width)
         assert (results / row.model_id / "overlays" / row.mask.split("/masks/")[1]).is_file()
     failed = pd.read_csv(results / "failed.tsv", sep="\t")
-    assert list(failed["image"]) == ["e.jpg"]
-    assert failed["error"].item().startswith(f"s3://{bucket}/drive/e.jpg: cannot decode image")
+    assert list(failed["image"]) == ["broken.jpg"]
+    assert failed["error"].item().startswith(f"s3://{bucket}/drive/broken.jpg: cannot decode image")
 
-    # "0.jpg" sorts first: every chunk's membership shifts, but only the new object is segmented.
+    # "0.jpg" sorts first: every chunk's membership shifts ([0, avenue], [broken, drive2/rgba],
+    # [grey, wide]), but only the new object is segmented.
     put_image(s3, bucket, "drive/0.jpg", rng.integers(0, 255, (40, 40, 3), np.uint8), "JPEG")
     snakemake(workdir, *infer_args(settings, prefix, "model.keras"), env=env)
     after = pd.read_csv(results / "class_shares.tsv", sep="\t").set_index("image")
-    assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "sub/c.png"]
+    assert list(after.index) == ["0.jpg", "avenue.jpg", "drive2/rgba.png", "grey.png", "wide.jpg"]
     assert (after.loc[shares["image"], "time"].values == shares["time"].values).all()
     logs = [
         (workdir / "logs" / "infer" / f"{chunk}.log").read_text()
         for chunk in ("00000", "00001", "00002")
     ]
     assert "2 images, 1 cached" in logs[0] and "segmented 1/1 images" in logs[0]
-    assert "2 images, 1 cached" in logs[1] and "e.jpg" in logs[1]  # the corrupt one is retried
-    assert "1 images, 1 cached" in logs[2] and "segmented" not in logs[2]
+    assert "2 images, 1 cached" in logs[1] and "broken.jpg" in logs[1]  # the corrupt one is retried
+    assert "2 images, 2 cached" in logs[2] and "segmented" not in logs[2]
 
     # An empty prefix and a missing bucket stop the dry run, naming the prefix.
     empty = snakemake(

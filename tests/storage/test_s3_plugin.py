@@ -7,7 +7,6 @@ that also reaches jobs on SLURM (see cluster/s3/README.md).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -19,7 +18,7 @@ from botocore import UNSIGNED
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from .conftest import s3_client
+from tests.helpers.s3 import s3_client, snakemake_env
 
 pytestmark = pytest.mark.s3
 
@@ -32,24 +31,6 @@ rule copy:
     shell:
         "cp {{input}} {{output}}"
 """
-
-
-def snakemake_env(tmp_path, path, endpoint=None, access_key=None, secret_key=None) -> dict:
-    """The environment for a Snakemake run: S3 settings from SNAKEMAKE_STORAGE_S3_* only."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("AWS_", "SNAKEMAKE_STORAGE_S3_", "BOTO"))
-    }
-    env["PATH"] = path
-    # No ~/.aws fallback: credentials must come from the SNAKEMAKE_STORAGE_S3_* variables.
-    env["AWS_CONFIG_FILE"] = str(tmp_path / "no-aws-config")
-    env["AWS_SHARED_CREDENTIALS_FILE"] = str(tmp_path / "no-aws-credentials")
-    settings = {"ENDPOINT_URL": endpoint, "ACCESS_KEY": access_key, "SECRET_KEY": secret_key}
-    for name, value in settings.items():
-        if value is not None:
-            env[f"SNAKEMAKE_STORAGE_S3_{name}"] = value
-    return env
 
 
 def run_snakemake(workdir, env, *args) -> subprocess.CompletedProcess:

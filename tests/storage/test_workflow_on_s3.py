@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from tests.storage.test_s3_plugin import snakemake_env
-from tests.workflow.helpers import REPO, TINY
+from tests.helpers import REPO
+from tests.helpers.s3 import snakemake_env
+from tests.helpers.snakefile import TINY
 
 pytestmark = [pytest.mark.s3, pytest.mark.workflow]
 

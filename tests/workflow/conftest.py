@@ -5,29 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
-from streetseg.demo.scenes import generate_scene
-from streetseg.labels.annotations import write_voc_xml
-from tests.format_writers import (
+from streetseg.demo.scenes import DEFAULT_CLASS_NAMES
+from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
     write_labelme_json,
     write_labelme_xml,
+    write_scene_photo,
+    write_voc_xml,
 )
-from tests.workflow.helpers import snakemake
+from tests.helpers.snakefile import snakemake
 
 WIDTH, HEIGHT = 64, 48
-CLASS_NAMES = [
-    "background",
-    "tree",
-    "landscaping",
-    "road",
-    "sidewalk",
-    "building",
-    "sky",
-    "concrete",
-]
 
 
 @pytest.fixture(scope="session")
@@ -38,22 +28,16 @@ def finished_run(tmp_path_factory) -> Path:
     return workdir
 
 
-def _scene(folder, name, index):
-    rgb, objects = generate_scene(seed=9, index=index, width=WIDTH, height=HEIGHT)
-    Image.fromarray(rgb).save(folder / f"{name}.png")
-    return (f"{name}.png", WIDTH, HEIGHT, objects)
-
-
 @pytest.fixture
 def mixed_folder(tmp_path):
     """Eight photos annotated in five formats, side by side in one folder (tmp_path/export)."""
     data = tmp_path / "export"
     data.mkdir()
-    scenes = [_scene(data, f"street{i}", i) for i in range(8)]
+    scenes = [write_scene_photo(data, f"street{i}", 9, i, WIDTH, HEIGHT) for i in range(8)]
     write_voc_xml(data / "street0.xml", *scenes[0])
     write_voc_xml(data / "street1.xml", *scenes[1])
     write_labelme_xml(data / "street2.xml", *scenes[2])
     write_labelme_json(data / "street3.json", *scenes[3])
     write_cvat_xml(data / "cvat_export.xml", scenes[4:6])
-    write_coco_json(data / "coco_export.json", scenes[6:8], CLASS_NAMES)
+    write_coco_json(data / "coco_export.json", scenes[6:8], DEFAULT_CLASS_NAMES)
     return tmp_path

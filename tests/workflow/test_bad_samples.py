@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.workflow.helpers import folder_config, snakemake
+from tests.helpers.snakefile import folder_config, snakemake
 
 pytestmark = pytest.mark.workflow
 GOOD = ["street2", "street4", "street5", "street6", "street7"]

@@ -10,9 +10,9 @@ import pytest
 from PIL import Image
 
 from streetseg.demo.scenes import generate_scene
+from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_azureml import write_azureml_jsonl
 from tests.helpers.writers_labelstudio import inside
-from tests.workflow.helpers import folder_config, snakemake
 
 pytestmark = pytest.mark.workflow
 WIDTH, HEIGHT = 64, 48

@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from streetseg.demo.scenes import generate_scene
+from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_labelstudio import inside, write_label_studio_json
-from tests.workflow.helpers import folder_config, snakemake
 
 pytestmark = pytest.mark.workflow
 WIDTH, HEIGHT = 64, 48

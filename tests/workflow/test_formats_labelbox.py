@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from streetseg.demo.scenes import generate_scene
+from tests.helpers.snakefile import snakemake
 from tests.helpers.writers_labelbox import (
     ndjson_row,
     v1_row,
@@ -17,7 +18,6 @@ from tests.helpers.writers_labelbox import (
     write_object_masks,
 )
 from tests.workflow.conftest import HEIGHT, WIDTH
-from tests.workflow.helpers import snakemake
 
 pytestmark = pytest.mark.workflow
 

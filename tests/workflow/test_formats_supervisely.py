@@ -13,8 +13,8 @@ from PIL import Image
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
 from streetseg.labels.masks import make_mask
+from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_supervisely import write_supervisely_json
-from tests.workflow.helpers import folder_config, snakemake
 
 pytestmark = pytest.mark.workflow
 WIDTH, HEIGHT = 64, 48

@@ -11,28 +11,18 @@ import pytest
 from PIL import Image
 
 from streetseg.labels.masks import read_mask
-from tests.workflow.helpers import TINY, snakemake
+from tests.helpers.snakefile import TINY, snakemake
 
 pytestmark = pytest.mark.workflow
 
 
 @pytest.fixture(scope="module")
-def inferred(finished_run, tmp_path_factory):
-    """The finished run copied, a folder of five new photos (one corrupt), and `infer` run on it
-    in chunks of two."""
+def inferred(finished_run, photo_folder, tmp_path_factory):
+    """The finished run copied, the shared folder of five new photos (one corrupt) as photos/,
+    and `infer` run on it in chunks of two: [avenue, broken], [drive2/rgba, grey], [wide]."""
     workdir = tmp_path_factory.mktemp("infer") / "run"
     shutil.copytree(finished_run, workdir, symlinks=True)
-    photos = workdir / "photos"
-    (photos / "drive").mkdir(parents=True)
-    rng = np.random.default_rng(1)
-    Image.fromarray(rng.integers(0, 255, (64, 96, 3), np.uint8)).save(photos / "a.jpg")
-    Image.fromarray(rng.integers(0, 255, (100, 150), np.uint8), mode="L").save(photos / "b.png")
-    Image.fromarray(rng.integers(0, 255, (33, 47, 4), np.uint8), mode="RGBA").save(
-        photos / "drive" / "c.png"
-    )
-    shutil.copy(finished_run / "resources" / "demo" / "scene_000.jpg", photos / "d.jpg")
-    (photos / "e.jpg").write_bytes(b"not a jpeg")
-    (photos / "readme.txt").write_text("notes")
+    shutil.copytree(photo_folder, workdir / "photos")
     settings = workdir / "infer.yaml"
     settings.write_text("infer:\n  chunk_size: 2\n  overlays: true\n")
     run = snakemake(workdir, *infer_args(settings))
@@ -55,13 +45,9 @@ def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(in
     )
     results = workdir / "results" / "inference"
     shares = pd.read_csv(results / "class_shares.tsv", sep="\t")
-    assert list(shares["image"]) == ["a.jpg", "b.png", "d.jpg", "drive/c.png"]
-    assert list(shares["width"]) == [96, 150, 96, 47] and list(shares["height"]) == [
-        64,
-        100,
-        64,
-        33,
-    ]
+    assert list(shares["image"]) == ["avenue.jpg", "drive2/rgba.png", "grey.png", "wide.jpg"]
+    assert list(shares["width"]) == [96, 20, 30, 80]
+    assert list(shares["height"]) == [64, 20, 90, 48]
     share_columns = [column for column in shares.columns if column.startswith("share_")]
     assert len(share_columns) == 8
     np.testing.assert_allclose(shares[share_columns].sum(axis=1), 1.0, atol=1e-5)
@@ -70,13 +56,11 @@ def test_infer_segments_every_photo_in_chunk_jobs_and_reports_the_corrupt_one(in
         assert mask.shape == (row.height, row.width) and mask.max() < 8
         assert (results / row.model_id / "overlays" / row.mask.split("/masks/")[1]).is_file()
     failed = pd.read_csv(results / "failed.tsv", sep="\t")
-    assert (
-        list(failed["image"]) == ["e.jpg"]
-        and "e.jpg: cannot decode image" in failed["error"].item()
-    )
+    assert list(failed["image"]) == ["broken.jpg"]
+    assert "broken.jpg: cannot decode image" in failed["error"].item()
     summary = pd.read_csv(results / "summary.tsv", sep="\t")
     assert summary["n_images"].item() == 4 and summary["n_failed"].item() == 1
-    assert "e.jpg" in (workdir / "logs" / "infer" / "00002.log").read_text()
+    assert "broken.jpg" in (workdir / "logs" / "infer" / "00000.log").read_text()
 
 
 def test_new_photos_are_segmented_without_redoing_the_others(inferred):
@@ -84,22 +68,23 @@ def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     before = pd.read_csv(
         workdir / "results" / "inference" / "class_shares.tsv", sep="\t"
     ).set_index("image")
-    # "0.jpg" sorts first, so every chunk's membership shifts and every chunk job reruns.
+    # "0.jpg" sorts first, so every chunk's membership shifts and every chunk job reruns:
+    # [0, avenue], [broken, drive2/rgba], [grey, wide].
     Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(workdir / "photos" / "0.jpg")
     snakemake(workdir, *infer_args(settings))
     after = pd.read_csv(workdir / "results" / "inference" / "class_shares.tsv", sep="\t").set_index(
         "image"
     )
-    assert list(after.index) == ["0.jpg", "a.jpg", "b.png", "d.jpg", "drive/c.png"]
+    assert list(after.index) == ["0.jpg", "avenue.jpg", "drive2/rgba.png", "grey.png", "wide.jpg"]
     assert (after.loc[before.index, "time"] == before["time"]).all()
     logs = {
         chunk: (workdir / "logs" / "infer" / f"{chunk}.log").read_text()
         for chunk in ("00000", "00001", "00002")
     }
     assert "2 images, 1 cached" in logs["00000"] and "segmented 1/1 images" in logs["00000"]
-    assert "2 images, 2 cached" in logs["00001"] and "segmented" not in logs["00001"]
-    # The corrupt e.jpg is tried again (it may have been replaced); drive/c.png is not.
-    assert "2 images, 1 cached" in logs["00002"] and "e.jpg" in logs["00002"]
+    # The corrupt broken.jpg is tried again (it may have been replaced); drive2/rgba.png is not.
+    assert "2 images, 1 cached" in logs["00001"] and "broken.jpg" in logs["00001"]
+    assert "2 images, 2 cached" in logs["00002"] and "segmented" not in logs["00002"]
     # The training workflow is untouched by all this: nothing to do, and no photo listed.
     dry = snakemake(workdir, "-n")
     assert (
@@ -110,7 +95,8 @@ def test_new_photos_are_segmented_without_redoing_the_others(inferred):
     assert "Nothing to be done" in dry.stdout + dry.stderr
 
 
-# tf.lite.Interpreter still ships with TensorFlow 2.21; its successor (ai_edge_litert) is not pinned.
+# tf.lite.Interpreter still ships with TensorFlow 2.21; its successor (ai_edge_litert) is not
+# pinned.
 @pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
 def test_exported_saved_model_segments_like_the_keras_model(inferred):
     workdir, settings, _ = inferred

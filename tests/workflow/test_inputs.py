@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.workflow.helpers import folder_config as _config
-from tests.workflow.helpers import snakemake
+from tests.helpers.snakefile import folder_config as _config
+from tests.helpers.snakefile import snakemake
 
 pytestmark = pytest.mark.workflow
 

@@ -10,7 +10,8 @@ import time
 import pandas as pd
 import pytest
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, TINY, snakemake
+from tests.helpers import REPO
+from tests.helpers.snakefile import SNAKEMAKE, TINY, snakemake
 
 pytestmark = pytest.mark.workflow
 EPOCHS = 60

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.workflow.helpers import snakemake
+from tests.helpers.snakefile import snakemake
 
 pytestmark = pytest.mark.workflow
 BROWSER_FLAGS = [

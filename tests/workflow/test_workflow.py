@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from tests.workflow.helpers import REPO, SNAKEMAKE, snakemake
+from tests.helpers import REPO
+from tests.helpers.snakefile import SNAKEMAKE, snakemake
 
 pytestmark = pytest.mark.workflow
 

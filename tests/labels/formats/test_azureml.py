@@ -10,7 +10,7 @@ from streetseg.data.samples import directory_samples
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import AnnotationReader, detect_format, image_names
 from streetseg.labels.masks import make_mask
-from tests.format_writers import write_voc_xml
+from tests.helpers.format_writers import write_voc_xml
 from tests.helpers.writers_azureml import URL, write_azureml_jsonl
 from tests.helpers.writers_labelstudio import inside
 

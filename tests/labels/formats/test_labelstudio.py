@@ -10,7 +10,7 @@ from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import AnnotationReader, detect_format, image_names
 from streetseg.labels.formats.labelstudio import LabelStudioIndex, task_image_name
 from streetseg.labels.masks import make_mask
-from tests.format_writers import write_voc_xml
+from tests.helpers.format_writers import write_voc_xml
 from tests.helpers.writers_labelstudio import inside, task, write_label_studio_json
 
 WIDTH, HEIGHT = 96, 64

@@ -1,0 +1,48 @@
+"""Callbacks that stop training: early stopping on val mIoU and the time budget."""
+
+import keras
+import numpy as np
+
+from streetseg.model import callbacks
+from streetseg.model.callbacks import early_stopping
+
+
+class _Counter(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.epochs = 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs += 1
+
+
+def _fit(callbacks, val_miou=None, epochs=10):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    counter = _Counter()
+    scores = iter(val_miou or [])
+
+    class FakeScore(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["val_miou"] = next(scores)
+
+    extra = [FakeScore()] if val_miou else []
+    data = np.zeros((4, 2), np.float32), np.zeros((4, 1), np.float32)
+    model.fit(*data, epochs=epochs, verbose=0, callbacks=[*extra, *callbacks, counter])
+    return counter.epochs
+
+
+def test_early_stopping_stops_after_patience_epochs_without_a_better_val_miou():
+    scores = [0.1, 0.3, 0.5, 0.49, 0.5, 0.45, 0.6, 0.7, 0.8, 0.9]
+    assert _fit([early_stopping(patience=3)], scores) == 6
+    assert _fit([early_stopping(patience=5)], scores) == 10
+
+
+def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
+    clock = iter(range(0, 1000, 60))  # every call advances one minute
+    monkeypatch.setattr(callbacks.time, "perf_counter", lambda: float(next(clock)))
+    messages = []
+    # Train begins at minute 0; each epoch begins and ends a minute later: epoch 1 ends at
+    # minute 2 (1.5 min left, an epoch takes 1), epoch 2 at minute 4, past 3.5 - 1.
+    assert _fit([callbacks.TimeBudget(3.5, messages.append)]) == 2
+    assert "time budget of 3.5 min" in messages[0]

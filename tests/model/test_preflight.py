@@ -1,0 +1,41 @@
+"""What is checked before any job: the input size against the model's depth, a given model's
+classes against the config."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from streetseg.labels.classes import ConfigError
+from streetseg.model.preflight import check_image_size, check_model_classes
+
+
+def test_the_input_size_must_fit_the_model():
+    check_image_size([64, 96], {"encoder": "unet", "depth": 5})
+    with pytest.raises(
+        ConfigError,
+        match=r"train.image_size 100x96 must be divisible by 32 .*\(depth 5\); e.g. 96x96",
+    ):
+        check_image_size([100, 96], {"encoder": "unet", "depth": 5})
+    with pytest.raises(
+        ConfigError, match="divisible by 32 on both sides \\(encoder mobilenet_v2\\)"
+    ):
+        check_image_size([48, 64], {"encoder": "mobilenet_v2", "depth": 2})
+
+
+def test_a_model_with_other_classes_is_refused_from_its_metadata(tmp_path):
+    from streetseg.model.unet import build_unet
+
+    build_unet((16, 16), num_classes=8, depth=1, base_filters=2).save(tmp_path / "m.keras")
+    nine = [{"id": i, "name": f"c{i}", "color": [i, i, i]} for i in range(9)]
+    with pytest.raises(
+        ConfigError, match="m.keras: the model predicts 8 classes but the config lists 9"
+    ):
+        check_model_classes(tmp_path / "m.keras", nine)
+    check_model_classes(tmp_path / "m.keras", nine[:8])
+    # An exported SavedModel folder says it in streetseg.json.
+    (tmp_path / "saved").mkdir()
+    (tmp_path / "saved" / "streetseg.json").write_text(json.dumps({"classes": nine[:3]}))
+    with pytest.raises(ConfigError, match="predicts 3 classes"):
+        check_model_classes(tmp_path / "saved", nine)

@@ -1,0 +1,59 @@
+"""Training: the mIoU metric, the learning-rate schedule, class weights, and data-parallel
+training that scales the global batch."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from streetseg.model.training import class_weights, learning_rate_schedule, mean_iou_metric
+from tests.helpers.training import tiny_train, train_command
+
+
+def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ignored():
+    # Truth [0, 0, 1, 255] against predictions [0, 1, 1, 2]: the ignored pixel does not count,
+    # class 2 never appears in truth or (non-ignored) prediction, so IoU(0) = 1/2, IoU(1) = 1/2
+    # and the mean is 0.5 over two classes, not 1/3 over three.
+    metric = mean_iou_metric(3)
+    truth = np.array([[0, 0, 1, 255]])
+    prediction = np.eye(3)[[[0, 1, 1, 2]]].astype(np.float32)
+    metric.update_state(truth[:, :2], prediction[:, :2])
+    metric.update_state(truth[:, 2:], prediction[:, 2:])
+    assert float(metric.result()) == pytest.approx(0.5)
+
+
+def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
+    schedule = learning_rate_schedule(0.01, "cosine", total_steps=110, warmup_steps=10)
+    assert float(schedule(0)) == pytest.approx(0.0)
+    assert float(schedule(5)) == pytest.approx(0.005)
+    assert float(schedule(10)) == pytest.approx(0.01)
+    assert float(schedule(60)) == pytest.approx(0.005, rel=1e-3)  # half way down the cosine
+    assert float(schedule(110)) == pytest.approx(0.0, abs=1e-7)
+    assert learning_rate_schedule(0.01, "constant", 110, 10) == 0.01
+
+
+def test_class_weights_on_a_hand_worked_case():
+    # Frequencies 0.5, 0.25, 0.25, 0: median of the present ones is 0.25, so raw weights are
+    # 0.5, 1, 1 (absent class 0); the mean pixel weight 0.5*0.5 + 0.25 + 0.25 = 0.75 -> /0.75.
+    weights = class_weights([50, 25, 25, 0], "median_frequency")
+    assert weights == pytest.approx([0.5 / 0.75, 1 / 0.75, 1 / 0.75, 0.0])
+    # inverse_sqrt: 1/sqrt(.5), 2, 2 with mean .5*1.414+.25*2+.25*2 = 1.7071.
+    weights = class_weights([50, 25, 25, 0], "inverse_sqrt")
+    assert weights == pytest.approx([1.41421 / 1.70711, 2 / 1.70711, 2 / 1.70711, 0.0], rel=1e-4)
+    assert class_weights([1, 2], "none") is None
+
+
+def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path):
+    # Data-parallel training: MirroredStrategy over two devices, exercised on two CPU devices.
+    command = train_command(tiny_train(2), shards, tmp_path, replicas=2)
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
+    process = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
+    assert process.returncode == 0, process.stdout + process.stderr
+    # Two replicas of 4 images each: 20 training images make 3 steps of 8 per epoch.
+    assert "2 replica(s), global batch 8" in process.stdout
+    history = pd.read_csv(tmp_path / "history.tsv", sep="\t")
+    assert list(history["epoch"]) == [1, 2] and history["val_miou"].notna().all()
