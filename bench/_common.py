@@ -248,8 +248,11 @@ def module_at(revision: str, relative_path: str) -> types.ModuleType:
     own (its imports resolve to the current package), for before/after timings in one run."""
     source = subprocess.run(
         ["git", "show", f"{revision}:{relative_path}"],
-        cwd=REPO, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     module = types.ModuleType(f"{Path(relative_path).stem}_at_{revision}")
     code = compile(source, f"{revision}:{relative_path}", "exec")
     # exec of this repository's own file at a revision, nothing from outside.

@@ -57,9 +57,13 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
     images, masks = next(iterator)
     options = train["model"]
     model = build_unet(
-        image_size, num_classes, options["depth"], options["base_filters"],
-        options["dropout_rate"], options["batch_norm"],
-    )  # fmt: skip
+        image_size,
+        num_classes,
+        options["depth"],
+        options["base_filters"],
+        options["dropout_rate"],
+        options["batch_norm"],
+    )
     compile_model(model, num_classes, train["learning_rate"], train["loss"])
 
     def pipeline():

@@ -70,9 +70,17 @@ def run_preset(preset: str, config: dict, cores: int) -> dict:
     config_path = workdir / "config.yaml"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     command = [
-        SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
-        "--configfile", str(config_path), "--cores", str(cores), "--rerun-incomplete",
-    ]  # fmt: skip
+        SNAKEMAKE,
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--directory",
+        str(workdir),
+        "--configfile",
+        str(config_path),
+        "--cores",
+        str(cores),
+        "--rerun-incomplete",
+    ]
     print(f"[{preset}] {' '.join(command)}", flush=True)
     subprocess.run(command, check=True)
     train_log = (workdir / "logs" / "train.log").read_text()

@@ -195,10 +195,13 @@ class TrainingState:
             best = self.best_score()
             callbacks.append(
                 keras.callbacks.ModelCheckpoint(
-                    self.best_path, monitor="val_miou", mode="max", save_best_only=True,
+                    self.best_path,
+                    monitor="val_miou",
+                    mode="max",
+                    save_best_only=True,
                     initial_value_threshold=-math.inf if best is None else best,
                 )
-            )  # fmt: skip
+            )
         callbacks.append(
             keras.callbacks.BackupAndRestore(
                 str(self.backup_dir),

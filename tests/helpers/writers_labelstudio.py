@@ -56,12 +56,18 @@ def task(image_url, width, height, objects, task_id=1, **annotation) -> dict:
         "id": task_id,
         "data": {"image": image_url},
         "annotations": [
-            {"id": 100 + task_id, "result": results, "was_cancelled": False,
-             "ground_truth": False, "created_at": "2024-05-01T10:00:00.000000Z",
-             "updated_at": "2024-05-01T10:00:00.000000Z", **annotation}
+            {
+                "id": 100 + task_id,
+                "result": results,
+                "was_cancelled": False,
+                "ground_truth": False,
+                "created_at": "2024-05-01T10:00:00.000000Z",
+                "updated_at": "2024-05-01T10:00:00.000000Z",
+                **annotation,
+            }
         ],
         "predictions": [],
-    }  # fmt: skip
+    }
 
 
 def write_label_studio_json(path, images, upload=True) -> None:

@@ -50,13 +50,20 @@ def _run(tmp_path, data_config):
         json.dumps({"data": data_config, "split": {"test_fraction": 0.25, "val_fraction": 0.25}})
     )
     process = snakemake(
-        tmp_path, "--cores", "2", "results/dataset/problems.tsv", "--configfile", str(config),
+        tmp_path,
+        "--cores",
+        "2",
+        "results/dataset/problems.tsv",
+        "--configfile",
+        str(config),
         check=False,
-    )  # fmt: skip
+    )
     problems = pd.read_csv(
-        tmp_path / "results" / "dataset" / "problems.tsv", sep="\t", dtype=str,
+        tmp_path / "results" / "dataset" / "problems.tsv",
+        sep="\t",
+        dtype=str,
         keep_default_na=False,
-    )  # fmt: skip
+    )
     return process, problems
 
 

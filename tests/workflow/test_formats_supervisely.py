@@ -34,8 +34,9 @@ def export(tmp_path, classes):
         Image.fromarray(rgb).save(img / f"{sample}.png")
         write_supervisely_json(ann / f"{sample}.png.json", WIDTH, HEIGHT, objects)
         write_voc_xml(reference / f"{sample}.xml", f"{sample}.png", WIDTH, HEIGHT, objects)
-        make_mask(reference / f"{sample}.xml", img / f"{sample}.png", reference / f"{sample}.png",
-                  classes)  # fmt: skip
+        make_mask(
+            reference / f"{sample}.xml", img / f"{sample}.png", reference / f"{sample}.png", classes
+        )
     broken = data / "ann" / "street2.png.json"
     document = json.loads(broken.read_text())
     document["objects"][1]["points"]["interior"] = [[[1, 1], [2, 2]]]

@@ -168,9 +168,15 @@ def iter_xml_children(path: str | Path, limit: int | None = None):
     than one child (plus what the caller keeps). Any DTD or entity declaration is refused."""
     path = check_file_size(path, limit)
     events = etree.iterparse(
-        str(path), events=("start", "end"), resolve_entities=False, no_network=True,
-        load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True,
-    )  # fmt: skip
+        str(path),
+        events=("start", "end"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+    )
     root, depth = None, 0
     try:
         for event, element in events:

@@ -87,8 +87,11 @@ class LabelboxJsonIndex:
         group = self.index.entries[name]
         if group is None:
             return None
-        usable = [(str(row.get("Updated At") or row.get("Created At") or ""), number, row)
-                  for number, row in group if not _skipped(row)]  # fmt: skip
+        usable = [
+            (str(row.get("Updated At") or row.get("Created At") or ""), number, row)
+            for number, row in group
+            if not _skipped(row)
+        ]
         if not usable:
             raise AnnotationError("the image was skipped (Label 'Skip')", self.path, f"{name!r}")
         _, number, row = max(usable, key=lambda item: (item[0], item[1]))

@@ -54,20 +54,48 @@ def test_later_objects_paint_over_earlier_ones_and_deleted_ones_are_skipped(tmp_
 
 
 BAD = [
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "road", "polygon": [[0, 0], [1e9, 0],
-      [0, 4]]}]}, "object 1 ('road'): x of point 2 is out of range"),
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "road", "polygon": "0 0 4 0 0 4"}]},
-     "object 1 ('road'): 'polygon' is not a list of [x, y] points"),
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "road", "deleted": "no",
-      "polygon": [[0, 0], [4, 0], [0, 4]]}]}, "object 1 ('road'): deleted is not 0 or 1: 'no'"),
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": 7, "polygon": []}]},
-     "object 1: missing label"),
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "road", "polygon": [[0, 0], [4, 0]]}]},
-     "object 1 ('road'): polygon has 2 points"),
+    (
+        {
+            "imgHeight": 6,
+            "imgWidth": 6,
+            "objects": [{"label": "road", "polygon": [[0, 0], [1e9, 0], [0, 4]]}],
+        },
+        "object 1 ('road'): x of point 2 is out of range",
+    ),
+    (
+        {"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "road", "polygon": "0 0 4 0 0 4"}]},
+        "object 1 ('road'): 'polygon' is not a list of [x, y] points",
+    ),
+    (
+        {
+            "imgHeight": 6,
+            "imgWidth": 6,
+            "objects": [{"label": "road", "deleted": "no", "polygon": [[0, 0], [4, 0], [0, 4]]}],
+        },
+        "object 1 ('road'): deleted is not 0 or 1: 'no'",
+    ),
+    (
+        {"imgHeight": 6, "imgWidth": 6, "objects": [{"label": 7, "polygon": []}]},
+        "object 1: missing label",
+    ),
+    (
+        {
+            "imgHeight": 6,
+            "imgWidth": 6,
+            "objects": [{"label": "road", "polygon": [[0, 0], [4, 0]]}],
+        },
+        "object 1 ('road'): polygon has 2 points",
+    ),
     ({"imgHeight": "tall", "imgWidth": 6, "objects": []}, "image size: height is not a number"),
-    ({"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "truck", "polygon": [[0, 0], [4, 0],
-      [0, 4]]}]}, "object 1 ('truck'): unknown class 'truck'"),
-]  # fmt: skip
+    (
+        {
+            "imgHeight": 6,
+            "imgWidth": 6,
+            "objects": [{"label": "truck", "polygon": [[0, 0], [4, 0], [0, 4]]}],
+        },
+        "object 1 ('truck'): unknown class 'truck'",
+    ),
+]
 
 
 @pytest.mark.parametrize("document, fragment", BAD)
@@ -105,17 +133,56 @@ def test_listing_pairs_polygons_with_left_images(tmp_path):
 
 def test_the_example_config_maps_every_cityscapes_label(repo, tmp_path):
     config = yaml.safe_load((Path(repo) / "config" / "examples" / "cityscapes.yaml").read_text())
-    names = ["unlabeled", "ego vehicle", "rectification border", "out of roi", "static",
-             "dynamic", "ground", "road", "sidewalk", "parking", "rail track", "building", "wall",
-             "fence", "guard rail", "bridge", "tunnel", "pole", "polegroup", "traffic light",
-             "traffic sign", "vegetation", "terrain", "sky", "person", "rider", "car", "truck",
-             "bus", "caravan", "trailer", "train", "motorcycle", "bicycle", "license plate",
-             "cargroup", "persongroup", "ridergroup", "bicyclegroup", "motorcyclegroup",
-             "truckgroup", "busgroup", "traingroup"]  # fmt: skip
+    names = [
+        "unlabeled",
+        "ego vehicle",
+        "rectification border",
+        "out of roi",
+        "static",
+        "dynamic",
+        "ground",
+        "road",
+        "sidewalk",
+        "parking",
+        "rail track",
+        "building",
+        "wall",
+        "fence",
+        "guard rail",
+        "bridge",
+        "tunnel",
+        "pole",
+        "polegroup",
+        "traffic light",
+        "traffic sign",
+        "vegetation",
+        "terrain",
+        "sky",
+        "person",
+        "rider",
+        "car",
+        "truck",
+        "bus",
+        "caravan",
+        "trailer",
+        "train",
+        "motorcycle",
+        "bicycle",
+        "license plate",
+        "cargroup",
+        "persongroup",
+        "ridergroup",
+        "bicyclegroup",
+        "motorcyclegroup",
+        "truckgroup",
+        "busgroup",
+        "traingroup",
+    ]
     objects = [(name, [[0, 0], [1, 0], [1, 1], [0, 1]]) for name in names]
     path = tmp_path / f"{FRAME}_gtFine_polygons.json"
     write_cityscapes_json(path, 1, 1, objects)
-    _, stats = build_mask(path, _image(tmp_path / "a.png", 1, 1), config["classes"],
-                          config["labels"])  # fmt: skip
+    _, stats = build_mask(
+        path, _image(tmp_path / "a.png", 1, 1), config["classes"], config["labels"]
+    )
     assert stats["unknown"] == 0 and stats["ignored"] == 15
     assert len(config["classes"]) == 19

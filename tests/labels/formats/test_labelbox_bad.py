@@ -62,19 +62,26 @@ def test_a_bad_row_is_a_problem_for_its_own_image_only(tmp_path):
 @pytest.mark.parametrize(
     "changes, message",
     [
-        ({"polygon": [{"x": 0, "y": 0}, {"x": 1e9, "y": 0}, {"x": 1, "y": 1}]},
-         "x of point 2 is out of range: 1000000000.0"),
-        ({"polygon": [{"x": 0, "y": 0}, {"x": 8, "y": 0}, {"x": 8, "y": 0}][:2]},
-         "polygon has 2 points; at least 3 are needed"),
-        ({"polygon": [{"x": 0, "y": 0}, {"x": "a", "y": 0}, {"x": 1, "y": 1}]},
-         "x of point 2 is not a number: 'a'"),
-        ({"polygon": [{"x": 0}, {"x": 8, "y": 0}, {"x": 1, "y": 1}]},
-         "point 1 is not an {x, y} object: {'x': 0}"),
-        ({"polygon": None, "bounding_box": None},
-         "polygon is not a list of {x, y} points: None"),
+        (
+            {"polygon": [{"x": 0, "y": 0}, {"x": 1e9, "y": 0}, {"x": 1, "y": 1}]},
+            "x of point 2 is out of range: 1000000000.0",
+        ),
+        (
+            {"polygon": [{"x": 0, "y": 0}, {"x": 8, "y": 0}, {"x": 8, "y": 0}][:2]},
+            "polygon has 2 points; at least 3 are needed",
+        ),
+        (
+            {"polygon": [{"x": 0, "y": 0}, {"x": "a", "y": 0}, {"x": 1, "y": 1}]},
+            "x of point 2 is not a number: 'a'",
+        ),
+        (
+            {"polygon": [{"x": 0}, {"x": 8, "y": 0}, {"x": 1, "y": 1}]},
+            "point 1 is not an {x, y} object: {'x': 0}",
+        ),
+        ({"polygon": None, "bounding_box": None}, "polygon is not a list of {x, y} points: None"),
     ],
     ids=["far-outside", "two-points", "not-a-number", "no-y", "null"],
-)  # fmt: skip
+)
 def test_bad_coordinates_name_the_object(tmp_path, changes, message):
     path = _ndjson(tmp_path, _row(**changes))
     assert _error(path) == f"{path}: data row 'a.png' object 1 ('road'): {message}"

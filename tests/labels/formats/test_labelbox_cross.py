@@ -93,9 +93,14 @@ def test_one_job_reads_several_images_of_one_export(scene, classes, tmp_path):
     out.mkdir()
     images, masks = [str(image), str(second)], [str(out / "street.png"), str(out / "second.png")]
     stats, problems = make_masks(
-        ["street", "second"], [str(export)] * 2, images, masks, out / "stats.tsv", classes,
+        ["street", "second"],
+        [str(export)] * 2,
+        images,
+        masks,
+        out / "stats.tsv",
+        classes,
         log=lambda line: None,
-    )  # fmt: skip
+    )
     assert problems == [] and list(stats["objects"]) == [len(objects), 1]
 
 

@@ -99,9 +99,20 @@ def test_ground_truth_first_then_latest_and_cancelled_never(tmp_path):
 
 
 def test_rectangles_rotate_clockwise_about_the_top_left_corner(tmp_path):
-    box = {"id": "b", "type": "rectanglelabels", "original_width": 200, "original_height": 100,
-           "value": {"x": 10, "y": 20, "width": 20, "height": 30, "rotation": 90,
-                     "rectanglelabels": ["car"]}}  # fmt: skip
+    box = {
+        "id": "b",
+        "type": "rectanglelabels",
+        "original_width": 200,
+        "original_height": 100,
+        "value": {
+            "x": 10,
+            "y": 20,
+            "width": 20,
+            "height": 30,
+            "rotation": 90,
+            "rectanglelabels": ["car"],
+        },
+    }
     plain = {**box, "value": {**box["value"], "rotation": 0}}
     path = _write(tmp_path, [_annotation([box, plain])])
     turned, straight = _read(path, "a.jpg")[1].objects
@@ -113,11 +124,21 @@ def test_rectangles_rotate_clockwise_about_the_top_left_corner(tmp_path):
 
 
 def test_plain_shapes_take_the_label_of_their_labels_result_and_points_are_skipped(tmp_path):
-    shape = {"id": "s1", "type": "polygon", "original_width": 10, "original_height": 8,
-             "value": {"points": [[0, 0], [50, 0], [50, 50]]}}  # fmt: skip
+    shape = {
+        "id": "s1",
+        "type": "polygon",
+        "original_width": 10,
+        "original_height": 8,
+        "value": {"points": [[0, 0], [50, 0], [50, 50]]},
+    }
     labels = {"id": "s1", "type": "labels", "value": {"labels": ["road"]}}
-    point = {"id": "k", "type": "keypointlabels", "original_width": 10, "original_height": 8,
-             "value": {"x": 1, "y": 1, "keypointlabels": ["pole"]}}  # fmt: skip
+    point = {
+        "id": "k",
+        "type": "keypointlabels",
+        "original_width": 10,
+        "original_height": 8,
+        "value": {"x": 1, "y": 1, "keypointlabels": ["pole"]},
+    }
     choice = {"id": "c", "type": "choices", "value": {"choices": ["day"]}}
     annotation = _read(_write(tmp_path, [_annotation([shape, labels, point, choice])]), "a.jpg")[1]
     assert [s.name for s in annotation.objects] == ["road"]
@@ -128,9 +149,13 @@ def test_brush_is_decoded_to_the_alpha_channel(tmp_path):
     from tests.labels.formats.test_label_studio_rle import CASES
 
     case = next(case for case in CASES if case["name"] == "disc")
-    brush = {"id": "m", "type": "brushlabels", "original_width": case["width"],
-             "original_height": case["height"],
-             "value": {"format": "rle", "rle": case["rle"], "brushlabels": ["tree"]}}  # fmt: skip
+    brush = {
+        "id": "m",
+        "type": "brushlabels",
+        "original_width": case["width"],
+        "original_height": case["height"],
+        "value": {"format": "rle", "rle": case["rle"], "brushlabels": ["tree"]},
+    }
     shape = _read(_write(tmp_path, [_annotation([brush])]), "a.jpg")[1].objects[0]
     np.testing.assert_array_equal(shape.bitmap, np.array(case["alpha"]) >= 128)
 

@@ -14,8 +14,11 @@ SIZE = {"original_width": 10, "original_height": 8}
 
 
 def _task(results, image="/data/upload/1/0badf00d-a.jpg", **annotation):
-    return {"id": 7, "data": {"image": image},
-            "annotations": [{"id": 9, "result": results, **annotation}]}  # fmt: skip
+    return {
+        "id": 7,
+        "data": {"image": image},
+        "annotations": [{"id": 9, "result": results, **annotation}],
+    }
 
 
 def _polygon(points=((0, 0), (50, 0), (50, 50)), labels=("road",), **extra):
@@ -102,16 +105,22 @@ def test_a_truncated_file_names_the_line(tmp_path):
 def test_a_bad_task_becomes_a_problem_row_and_the_others_are_painted(tmp_path, classes):
     for name in ("a", "b"):
         Image.new("RGB", (10, 8)).save(tmp_path / f"{name}.png")
-    good = {"id": 2, "data": {"image": "/data/upload/1/abcdef01-b.png"},
-            "annotations": [{"id": 3, "result": [_polygon()]}]}  # fmt: skip
+    good = {
+        "id": 2,
+        "data": {"image": "/data/upload/1/abcdef01-b.png"},
+        "annotations": [{"id": 3, "result": [_polygon()]}],
+    }
     bad = _task([_polygon(points=((0, 0), (500, 0), (5, 5)))], image="a.png")
     (tmp_path / "e.json").write_text(json.dumps([bad, good]))
     problems = make_masks(
-        ["a", "b"], [str(tmp_path / "e.json")] * 2,
+        ["a", "b"],
+        [str(tmp_path / "e.json")] * 2,
         [str(tmp_path / "a.png"), str(tmp_path / "b.png")],
         [str(tmp_path / "a_mask.png"), str(tmp_path / "b_mask.png")],
-        tmp_path / "stats.tsv", classes, labels={"unannotated": "background"},
-    )  # fmt: skip
+        tmp_path / "stats.tsv",
+        classes,
+        labels={"unannotated": "background"},
+    )
     assert (tmp_path / "b_mask.png").is_file()
     text = str(problems[1])
     assert "x of point 2 is 500.0%, outside 0..100" in text and "task 7" in text

@@ -51,15 +51,19 @@ def test_rectangles_bitmaps_and_interiors_by_hand(tmp_path, classes):
     bitmap = np.array([[1, 0], [1, 1]], dtype=bool)
     objects = [
         # Corners are pixel indices that belong to the box: columns 0..5, rows 0..1.
-        {"classTitle": "sky", "geometryType": "rectangle",
-         "points": {"exterior": [[5, 1], [0, 0]], "interior": []}},
-        supervisely_polygon("road", [[0, 1], [6, 1], [6, 6], [0, 6]], holes=[[[1, 2], [5, 2],
-                                                                             [5, 4], [1, 4]]]),
+        {
+            "classTitle": "sky",
+            "geometryType": "rectangle",
+            "points": {"exterior": [[5, 1], [0, 0]], "interior": []},
+        },
+        supervisely_polygon(
+            "road", [[0, 1], [6, 1], [6, 6], [0, 6]], holes=[[[1, 2], [5, 2], [5, 4], [1, 4]]]
+        ),
         supervisely_bitmap("tree", bitmap, [3, 2]),
         supervisely_bitmap("building", bitmap, [0, 4], mode="grey"),
         {"classTitle": "sky", "geometryType": "point", "points": {"exterior": [[1, 1]]}},
         {"classTitle": "sky", "geometryType": "line", "points": {"exterior": [[1, 1], [2, 2]]}},
-    ]  # fmt: skip
+    ]
     path = _write(tmp_path / "a.png.json", objects)
     mask, stats = build_mask(path, _image(tmp_path / "a.png"), classes, LABELS)
     expected = np.array(
@@ -91,30 +95,75 @@ def _png_data(payload: bytes) -> str:
 
 
 BAD_OBJECTS = [
-    ([{"classTitle": "road", "geometryType": "polygon", "points": {"exterior": [[0, 0], [1e9, 0],
-      [0, 4]], "interior": []}}], "object 1 ('road') exterior: x of point 2 is out of range"),
-    ([{"classTitle": "road", "geometryType": "polygon", "points": {"exterior": "0,0"}}],
-     "object 1 ('road'): 'points' needs an 'exterior' list"),
-    ([{"classTitle": "road", "geometryType": "polygon", "points": {"exterior": [[0, 0], [4, 0],
-      [0, 4]], "interior": [[[1, 1], [2, 1]]]}}],
-     "object 1 ('road') interior ring 1: polygon has 2 points"),
+    (
+        [
+            {
+                "classTitle": "road",
+                "geometryType": "polygon",
+                "points": {"exterior": [[0, 0], [1e9, 0], [0, 4]], "interior": []},
+            }
+        ],
+        "object 1 ('road') exterior: x of point 2 is out of range",
+    ),
+    (
+        [{"classTitle": "road", "geometryType": "polygon", "points": {"exterior": "0,0"}}],
+        "object 1 ('road'): 'points' needs an 'exterior' list",
+    ),
+    (
+        [
+            {
+                "classTitle": "road",
+                "geometryType": "polygon",
+                "points": {"exterior": [[0, 0], [4, 0], [0, 4]], "interior": [[[1, 1], [2, 1]]]},
+            }
+        ],
+        "object 1 ('road') interior ring 1: polygon has 2 points",
+    ),
     ([{"id": 77, "classTitle": 5, "geometryType": "polygon"}], "object 77: missing classTitle"),
-    ([{"classTitle": "road", "geometryType": "rectangle", "points": {"exterior": [[0, "a"],
-      [2, 2]]}}], "object 1 ('road'): rectangle corner is not a number: 'a'"),
-    ([{"classTitle": "road", "geometryType": "oriented_bbox", "points": {"exterior": []}}],
-     "object 1 ('road'): unsupported geometryType 'oriented_bbox'"),
-    ([{"classTitle": "tree", "geometryType": "bitmap",
-       "bitmap": {"data": "not base64!", "origin": [0, 0]}}],
-     "object 1 ('tree'): bitmap data is not base64 of zlib data"),
-    ([{"classTitle": "tree", "geometryType": "bitmap",
-       "bitmap": {"data": _png_data(b"GIF89a not a png"), "origin": [0, 0]}}],
-     "object 1 ('tree'): bitmap data is not a PNG"),
-    ([supervisely_bitmap("tree", np.ones((3, 3), bool), [4, 0])],
-     "object 1 ('tree'): bitmap 3x3 at (4, 0) is not inside the 6x6 image"),
-    ([supervisely_bitmap("tree", np.ones((3, 3), bool), [-1, 0])],
-     "object 1 ('tree'): bitmap origin must be whole non-negative pixels"),
+    (
+        [
+            {
+                "classTitle": "road",
+                "geometryType": "rectangle",
+                "points": {"exterior": [[0, "a"], [2, 2]]},
+            }
+        ],
+        "object 1 ('road'): rectangle corner is not a number: 'a'",
+    ),
+    (
+        [{"classTitle": "road", "geometryType": "oriented_bbox", "points": {"exterior": []}}],
+        "object 1 ('road'): unsupported geometryType 'oriented_bbox'",
+    ),
+    (
+        [
+            {
+                "classTitle": "tree",
+                "geometryType": "bitmap",
+                "bitmap": {"data": "not base64!", "origin": [0, 0]},
+            }
+        ],
+        "object 1 ('tree'): bitmap data is not base64 of zlib data",
+    ),
+    (
+        [
+            {
+                "classTitle": "tree",
+                "geometryType": "bitmap",
+                "bitmap": {"data": _png_data(b"GIF89a not a png"), "origin": [0, 0]},
+            }
+        ],
+        "object 1 ('tree'): bitmap data is not a PNG",
+    ),
+    (
+        [supervisely_bitmap("tree", np.ones((3, 3), bool), [4, 0])],
+        "object 1 ('tree'): bitmap 3x3 at (4, 0) is not inside the 6x6 image",
+    ),
+    (
+        [supervisely_bitmap("tree", np.ones((3, 3), bool), [-1, 0])],
+        "object 1 ('tree'): bitmap origin must be whole non-negative pixels",
+    ),
     (["road"], "object 1: not an object"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize("objects, fragment", BAD_OBJECTS)
