@@ -5,12 +5,12 @@ the config files under config/ set only keys it knows, without contradicting its
 import copy
 import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import REPO
+
 CONFIG_DIR = REPO / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "config.yaml"
 CONFIG_FILES = sorted(CONFIG_DIR.rglob("*.yaml"))
@@ -219,11 +219,8 @@ def _class_rows(classes) -> list[dict]:
 
 
 def test_the_classes_default_is_the_demo_class_table():
-    try:
-        from streetseg.labels.classes import DEMO_CLASSES
-    except ImportError:
-        pytest.fail(
-            "streetseg.labels.classes has no DEMO_CLASSES: the demo's class table (a list of "
-            "{id, name, color}) is to live there, equal to the schema's classes default"
-        )
+    from streetseg.labels.classes import DEMO_CLASSES
+
     assert _class_rows(SCHEMA["properties"]["classes"]["default"]) == _class_rows(DEMO_CLASSES)
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
+    assert _class_rows(config["classes"]) == _class_rows(DEMO_CLASSES)

@@ -29,8 +29,8 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     read_xml,
 )
 from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
-from streetseg.labels.formats.coco import CocoIndex, coco_image_names, parse_coco_json
-from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names, parse_cvat_xml
+from streetseg.labels.formats.coco import CocoIndex, coco_image_names
+from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names
 from streetseg.labels.formats.labelbox_json import (
     LabelboxJsonIndex,
     is_labelbox_rows,
@@ -184,10 +184,6 @@ def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) ->
     """
     if fmt in SINGLE_IMAGE:
         return SINGLE_IMAGE[fmt](path, document)
-    if fmt == "cvat_xml":
-        return parse_cvat_xml(path, image_name, document)
-    if fmt == "coco_json":
-        return parse_coco_json(path, image_name, document)
     if fmt in MULTI_IMAGE:
         return MULTI_IMAGE[fmt][0](path, {image_name}, document).read(image_name)
     raise ValueError(f"unknown polygon format {fmt!r}; formats: {', '.join(POLYGON_FORMATS)}")

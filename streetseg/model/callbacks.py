@@ -50,7 +50,7 @@ class TimeBudget(keras.callbacks.Callback):
         self.schedule, self.epochs, self.steps_per_epoch = schedule, epochs, steps_per_epoch
 
     def on_train_begin(self, logs=None):
-        self.started, self.durations, self.planned = time.perf_counter(), [], None
+        self.started, self.durations, self.announced = time.perf_counter(), [], False
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch_started = time.perf_counter()
@@ -72,12 +72,12 @@ class TimeBudget(keras.callbacks.Callback):
             # The epochs that fit from here on (this run's clock; a resumed run replans).
             last = min(self.epochs, epoch + 1 + fits)
             self.schedule.plan(last * self.steps_per_epoch)
-            if self.planned is None:
+            if not self.announced:
                 self.log(
                     f"time budget: the learning rate decays to zero at epoch {last} "
                     "(replanned each epoch)"
                 )
-            self.planned = last
+            self.announced = True
 
 
 def early_stopping(patience: int, min_delta: float = 0.0) -> keras.callbacks.EarlyStopping:

@@ -175,11 +175,6 @@ def _objects(item: dict, name: str, where: str, width: int, height: int) -> list
     raise AnnotationError("has neither a segmentation nor a bbox")
 
 
-def parse_coco_json(path, image_name: str, document=None) -> Annotation:
-    """Read the annotations of one image from a COCO JSON file."""
-    return CocoIndex(path, {image_name}, document).read(image_name)
-
-
 def coco_image_names(path, document=None) -> list[str]:
     """The file names of all images a COCO JSON file describes."""
     return list(CocoIndex(path, set(), document).index.entries)

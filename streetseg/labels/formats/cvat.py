@@ -212,11 +212,6 @@ def _ellipse(element, width: int, height: int) -> np.ndarray:
     return bitmap
 
 
-def parse_cvat_xml(path, image_name: str, document=None) -> Annotation:
-    """Read the shapes of one image from a CVAT 1.1 XML export."""
-    return CvatIndex(path, {image_name}, document).read(image_name)
-
-
 def cvat_image_names(path, document=None) -> list[str]:
     """The names of all images a CVAT 1.1 XML export describes; the file is streamed and no
     element is kept, so listing a 1 GB export does not hold its tree."""
