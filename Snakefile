@@ -21,6 +21,7 @@ include: "rules/evaluate.smk"
 include: "rules/plots.smk"
 include: "rules/infer.smk"
 include: "rules/export.smk"
+include: "rules/experiments.smk"
 
 
 rule all:

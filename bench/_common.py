@@ -85,24 +85,6 @@ REFERENCE_SIZE, REFERENCE_CLASSES, REFERENCE_BATCH = (64, 64), 8, 8
 REFERENCE_WARMUP_STEPS, REFERENCE_STEPS = 5, 100
 
 
-def cpu_model() -> str:
-    """The first "model name" of /proc/cpuinfo (the platform's name where there is none)."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown CPU"
-
-
-def has_avx512() -> bool:
-    """Whether the CPU flags of /proc/cpuinfo include avx512f."""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("flags"):
-                return "avx512f" in line.split(":", 1)[1].split()
-    return False
-
-
 def reference_training_speed() -> float:
     """Images/s of Keras ``fit`` on the reference model, in this process.
 
@@ -155,15 +137,16 @@ def machine() -> str:
     calling benchmark's own TensorFlow state and memory neither help nor hinder it; it is
     measured when this is first called, under the machine's load at that moment.
     """
+    from streetseg.common.machine import describe_machine, machine_facts
+
     command = [sys.executable, str(REPO / "bench" / "machine.py"), "--images-per-second"]
     done = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     if done.returncode == 0:
         speed = f"{float(done.stdout.split()[-1]):.0f} images/s"
     else:
         speed = "not measured (" + (done.stderr.strip().splitlines() or ["failed"])[-1] + ")"
-    avx512 = "AVX-512" if has_avx512() else "no AVX-512"
     return (
-        f"{cpu_model()}, {os.cpu_count()} cores, {avx512}, reference training {speed} "
+        f"{describe_machine(machine_facts())}, reference training {speed} "
         f"(bench/machine.py), Python {platform.python_version()}"
     )
 

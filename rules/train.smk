@@ -7,6 +7,7 @@ rule train:
         model="results/model/model.keras",
         history="results/model/history.tsv",
         tensorboard=directory("results/model/tensorboard"),
+        run="results/model/run.json",
     log:
         "logs/train.log",
     benchmark:

@@ -19,5 +19,6 @@ train_model(
     model_path=snakemake.output.model,
     history_path=snakemake.output.history,
     tensorboard_dir=snakemake.output.tensorboard,
+    run_path=snakemake.output.run,
     threads=snakemake.threads,
 )

@@ -8,7 +8,8 @@ import keras
 
 
 class EpochProgress(keras.callbacks.Callback):
-    """A progress line per epoch, with elapsed time, throughput and the epoch's metrics."""
+    """A progress line per epoch, with elapsed time, throughput and the epoch's metrics; the
+    epoch's seconds and images/s also go into the logs that the history table records."""
 
     def __init__(self, epochs: int, n_train: int, log):
         super().__init__()
@@ -21,12 +22,17 @@ class EpochProgress(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         seconds = time.perf_counter() - self.epoch_started
+        rate = self.n_train / max(seconds, 1e-9)
         figures = " ".join(f"{k}={v:.4f}" for k, v in sorted((logs or {}).items()))
         self.log(
-            f"epoch {epoch + 1}/{self.epochs} {seconds:.1f}s "
-            f"({self.n_train / max(seconds, 1e-9):.1f} img/s, total "
+            f"epoch {epoch + 1}/{self.epochs} {seconds:.1f}s ({rate:.1f} img/s, total "
             f"{time.perf_counter() - self.started:.0f}s) {figures}"
         )
+        # Keras hands every callback the same logs: the history table (CSVLogger, after this
+        # callback) gets the epoch's wall time and throughput, validation included.
+        if logs is not None:
+            logs["seconds"] = seconds
+            logs["images_per_second"] = rate
 
 
 class TimeBudget(keras.callbacks.Callback):

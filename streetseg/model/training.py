@@ -6,6 +6,7 @@ import math
 import os
 import shutil
 import statistics
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,11 +27,10 @@ from streetseg.model.checkpoints import (
 )
 from streetseg.model.devices import configure_tensorflow, distribution_strategy
 from streetseg.model.losses import SegmentationLoss
+from streetseg.model.runs import history_table, run_record, write_run_record
 from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.settings import TrainSettings
 from streetseg.model.unet import build_model
-
-HISTORY_COLUMNS = ["epoch", "loss", "miou", "val_loss", "val_miou"]
 
 
 def class_weights(counts: list[int], method: str, max_weight: float = 50.0) -> list[float] | None:
@@ -173,11 +173,11 @@ def training_callbacks(
     log,
     schedule=None,
 ) -> list:
-    """Time budget, early stopping, the resumable state's callbacks, progress lines and
+    """Time budget, early stopping, progress lines, the resumable state's callbacks and
     TensorBoard, in that order (the SIGTERM stopper is added last by :func:`fit_resumably`)."""
     callbacks = [
-        *state.callbacks(validate=data.val is not None),
         EpochProgress(settings.epochs, data.n_train, log),
+        *state.callbacks(validate=data.val is not None),
     ]
     stopping = settings.early_stopping
     if stopping.patience and data.val is not None:
@@ -250,10 +250,12 @@ def train_model(
     history_path: str,
     tensorboard_dir: str | None = None,
     threads: int | None = None,
+    run_path: str | None = None,
     strategy=None,
     log=print,
 ) -> pd.DataFrame:
-    """Train a U-Net and write ``model_path`` (best epoch by val mIoU) and ``history_path``.
+    """Train a U-Net and write ``model_path`` (best epoch by val mIoU), ``history_path`` and
+    ``run_path`` (the machine and throughput, streetseg.model.runs), if given.
 
     Without validation data the last epoch's model is kept. The test split never enters this
     function: only train and val shards are passed in. With several GPUs the global batch is
@@ -261,6 +263,7 @@ def train_model(
     tuned for. A run interrupted by SIGTERM resumes on the next call with the same settings
     and shards (streetseg.model.checkpoints).
     """
+    started = time.perf_counter()
     configure_tensorflow(threads, settings.seed)
     strategy = strategy or distribution_strategy(log)
     devices = [device.name for device in tf.config.list_logical_devices()]
@@ -278,15 +281,10 @@ def train_model(
     schedule = getattr(model.optimizer, "_learning_rate", None)
     callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log, schedule)
     fit_resumably(model, data, settings.epochs, callbacks, state, log)
-    return write_outputs(model, state, model_path, history_path, tensorboard_dir)
-
-
-def history_table(log: pd.DataFrame) -> pd.DataFrame:
-    """One row per epoch with loss, mIoU and their val_* twins (NaN without validation)."""
-    table = log.drop(columns=["epoch"], errors="ignore").reset_index(drop=True)
-    for column in HISTORY_COLUMNS[1:]:
-        if column not in table:
-            table[column] = math.nan
-    table.insert(0, "epoch", range(1, len(table) + 1))
-    extra = [c for c in table.columns if c not in HISTORY_COLUMNS]
-    return table[HISTORY_COLUMNS + extra]
+    table = write_outputs(model, state, model_path, history_path, tensorboard_dir)
+    if run_path:
+        gpus = [gpu.name for gpu in tf.config.list_logical_devices("GPU")]
+        record = run_record(table, data.n_train, data.n_val, gpus, time.perf_counter() - started)
+        write_run_record(run_path, record)
+        log(f"trained on {record['machine']}: {record['images_per_second']} images/s")
+    return table

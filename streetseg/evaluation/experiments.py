@@ -1,0 +1,49 @@
+"""The experiments stage: one row per variant, with its overrides, speed and scores."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from streetseg.common.files import atomic_path
+from streetseg.model.runs import read_run_record
+
+
+def experiment_row(
+    name: str,
+    overrides: str,
+    history_path: str,
+    run_path: str,
+    summary_path: str,
+    per_class_path: str,
+) -> dict:
+    """A variant's row: overrides, machine, train wall time, images/s, epochs, best val mIoU
+    (the epoch its checkpoint was kept from), test mIoU, pixel accuracy and per-class IoU."""
+    history = pd.read_csv(history_path, sep="\t")
+    run = read_run_record(run_path)
+    summary = pd.read_csv(summary_path, sep="\t").iloc[0]
+    per_class = pd.read_csv(per_class_path, sep="\t")
+    val = history["val_miou"].dropna() if "val_miou" in history else pd.Series(dtype=float)
+    row = {
+        "experiment": name,
+        "overrides": overrides or "(base config)",
+        "machine": run["machine"],
+        "train_minutes": round(run["wall_seconds"] / 60.0, 2),
+        "images_per_second": run["images_per_second"],
+        "epochs": run["epochs"],
+        "best_val_mIoU": round(float(val.max()), 4) if len(val) else None,
+        "best_epoch": int(history.loc[val.idxmax(), "epoch"]) if len(val) else None,
+        "test_mIoU": round(float(summary["mIoU"]), 4),
+        "pixel_accuracy": round(float(summary["pixel_accuracy"]), 4),
+    }
+    for name_, iou in zip(per_class["class"], per_class["IoU"]):
+        row[f"IoU_{name_}"] = None if pd.isna(iou) else round(float(iou), 4)
+    return row
+
+
+def write_experiment_summary(variants: list[dict], out_path: str) -> pd.DataFrame:
+    """The table of ``variants`` (keyword arguments of :func:`experiment_row`), in the
+    config's order, written as TSV."""
+    table = pd.DataFrame([experiment_row(**variant) for variant in variants])
+    with atomic_path(out_path) as temporary:
+        table.to_csv(temporary, sep="\t", index=False, na_rep="NA")
+    return table
