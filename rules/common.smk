@@ -9,6 +9,7 @@ sys.path.insert(0, workflow.basedir)
 
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.images import IMAGE_SUFFIXES
+from streetseg.common.overrides import describe_overrides, experiment_configs
 from streetseg.common.problems import format_problems
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
@@ -89,6 +90,9 @@ localrules:
     plots_gallery,
     plots_config,
     infer,
+    experiment_evaluate,
+    experiments_summary,
+    experiments,
 
 
 # New photos to segment (snakemake infer --config infer_images=DIR_OR_S3_PREFIX): listed
@@ -103,10 +107,28 @@ INFER_IMAGES = list(INFER_LISTING)
 INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
+# Experiments (rules/experiments.smk): name -> the base config with its overrides merged in.
+try:
+    # Every variant's merged config passes the config schema, and its model fits its input;
+    # all bad variants are named in one message before any job.
+    EXPERIMENTS = experiment_configs(
+        config,
+        lambda variant: validate(
+            variant, schema=os.path.join(workflow.basedir, "schemas/config.schema.yaml")
+        ),
+        SAFE_SAMPLE_ID,
+    )
+    for variant in EXPERIMENTS.values():
+        check_image_size(variant["train"]["image_size"], variant["train"]["model"])
+except ValueError as problem:
+    stop(problem)
+
+
 wildcard_constraints:
     sample=SAFE_SAMPLE_ID.pattern.strip("^$"),
     split="|".join(SPLITS),
     chunk=CHUNK_PATTERN,
+    experiment=SAFE_SAMPLE_ID.pattern.strip("^$"),
 
 
 def shard_files(split):
@@ -233,3 +255,28 @@ def training_config():
     return {
         key: value for key, value in config.items() if key not in ("infer_images", "model", "infer")
     }
+
+
+def experiment(wildcards):
+    """The merged config of the experiment a job belongs to."""
+    return EXPERIMENTS[wildcards.experiment]
+
+
+def experiment_files(pattern):
+    """``pattern`` (with an {experiment} field) for every experiment; an error without any."""
+
+    def files(wildcards):
+        if not EXPERIMENTS:
+            raise ValueError(
+                "snakemake experiments needs variants: add an `experiments:` section to the "
+                "config (docs/experiments.md)"
+            )
+        return expand(pattern, experiment=EXPERIMENTS)
+
+    return files
+
+
+def experiment_encoder_weights(wildcards):
+    """A variant's local encoder weights file, as encoder_weights_file gives the main one's."""
+    weights = experiment(wildcards)["train"]["model"]["encoder_weights"]
+    return [] if weights in (None, "imagenet") else [weights]

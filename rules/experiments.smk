@@ -3,59 +3,6 @@
 # shards as the main run, and compared in one table and chart. Each variant's training is a
 # job of its own, so a cluster profile runs them side by side (set-resources:
 # experiment_train, as for train). The jobs run the same scripts as the main stages.
-from streetseg.common.overrides import describe_overrides, experiment_configs
-
-try:
-    # Every variant's merged config passes the config schema, and its model fits its input;
-    # all bad variants are named in one message before any job.
-    EXPERIMENTS = experiment_configs(
-        config,
-        lambda variant: validate(
-            variant, schema=os.path.join(workflow.basedir, "schemas/config.schema.yaml")
-        ),
-        SAFE_SAMPLE_ID,
-    )
-    for variant in EXPERIMENTS.values():
-        check_image_size(variant["train"]["image_size"], variant["train"]["model"])
-except ValueError as problem:
-    stop(problem)
-
-
-localrules:
-    experiment_evaluate,
-    experiments_summary,
-    experiments,
-
-
-wildcard_constraints:
-    experiment=SAFE_SAMPLE_ID.pattern.strip("^$"),
-
-
-def experiment(wildcards):
-    """The merged config of the experiment a job belongs to."""
-    return EXPERIMENTS[wildcards.experiment]
-
-
-def experiment_files(pattern):
-    """``pattern`` (with an {experiment} field) for every experiment; an error without any."""
-
-    def files(wildcards):
-        if not EXPERIMENTS:
-            raise ValueError(
-                "snakemake experiments needs variants: add an `experiments:` section to the "
-                "config (docs/experiments.md)"
-            )
-        return expand(pattern, experiment=EXPERIMENTS)
-
-    return files
-
-
-def experiment_encoder_weights(wildcards):
-    """A variant's local encoder weights file, as encoder_weights_file gives the main one's."""
-    weights = experiment(wildcards)["train"]["model"]["encoder_weights"]
-    return [] if weights in (None, "imagenet") else [weights]
-
-
 rule experiment_train:
     input:
         train=shard_files("train"),
@@ -170,8 +117,7 @@ rule experiments_summary:
     params:
         names=list(EXPERIMENTS),
         overrides=[
-            describe_overrides(overrides or {})
-            for overrides in config["experiments"].values()
+            describe_overrides(overrides or {}) for overrides in config["experiments"].values()
         ],
     script:
         "../scripts/experiments.py"

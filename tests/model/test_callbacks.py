@@ -46,3 +46,18 @@ def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
     # minute 2 (1.5 min left, an epoch takes 1), epoch 2 at minute 4, past 3.5 - 1.
     assert _fit([callbacks.TimeBudget(3.5, messages.append)]) == 2
     assert "time budget of 3.5 min" in messages[0]
+
+
+def test_epoch_progress_puts_the_epoch_time_and_rate_into_the_logs():
+    lines, seen = [], []
+
+    class Recorder(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            seen.append(dict(logs))
+
+    progress = callbacks.EpochProgress(epochs=2, n_train=4, log=lines.append)
+    _fit([progress, Recorder()], epochs=2)
+    assert len(lines) == 2 and lines[0].startswith("epoch 1/2 ")
+    for logs in seen:
+        assert logs["seconds"] > 0
+        assert abs(logs["images_per_second"] - 4 / logs["seconds"]) < 1e-6
