@@ -101,9 +101,9 @@ def make_sheet(folder: Path, count: int) -> Path:
     return sheet
 
 
-def timed(command: list[str], cwd: Path) -> float:
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
     started = time.perf_counter()
-    process = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    process = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{process.stdout}\n{process.stderr}")
     return time.perf_counter() - started

@@ -1,6 +1,9 @@
 import os
 import sys
 
+import jsonschema
+import yaml
+
 from snakemake.utils import validate
 
 # The streetseg library sits beside this workflow; the DAG is built with its functions.
@@ -90,7 +93,6 @@ localrules:
     plots_gallery,
     plots_config,
     infer,
-    experiment_evaluate,
     experiments_summary,
     experiments,
 
@@ -111,12 +113,12 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 try:
     # Every variant's merged config passes the config schema, and its model fits its input;
     # all bad variants are named in one message before any job.
+    # The schema is read once: validate() would read it again for every variant. The base
+    # config already holds every default, so the merged variants need none filled in.
+    with open(os.path.join(workflow.basedir, "schemas", "config.schema.yaml")) as schema:
+        schema = yaml.safe_load(schema)
     EXPERIMENTS = experiment_configs(
-        config,
-        lambda variant: validate(
-            variant, schema=os.path.join(workflow.basedir, "schemas/config.schema.yaml")
-        ),
-        SAFE_SAMPLE_ID,
+        config, jsonschema.validators.validator_for(schema)(schema).validate, SAFE_SAMPLE_ID
     )
     for variant in EXPERIMENTS.values():
         check_image_size(variant["train"]["image_size"], variant["train"]["model"])

@@ -2,7 +2,7 @@
 # predicted and scored under results/experiments/{experiment}/ on the same masks, splits and
 # shards as the main run, and compared in one table and chart. Each variant's training is a
 # job of its own, so a cluster profile runs them side by side (set-resources:
-# experiment_train, as for train). The jobs run the same scripts as the main stages.
+# experiment_train, as for train); training runs the main train stage's script.
 rule experiment_train:
     input:
         train=shard_files("train"),
@@ -31,64 +31,40 @@ rule experiment_train:
         "../scripts/train.py"
 
 
-# Per chunk of the test split, as rules/predict.smk, with the experiment as a wildcard.
-# Only the masks are written: the comparison is in numbers and one chart.
-for chunk, members in PREDICT_CHUNKS.items():
-
-    rule:
-        name:
-            f"experiment_predict_{chunk}"
-        input:
-            model="results/experiments/{experiment}/model/model.keras",
-            images=[SAMPLE_FILES[sample]["image"] for sample in members],
-            truth=mask_files(members),
-            problems="results/dataset/problems.tsv",
-        output:
-            masks=expand(
-                "results/experiments/{{experiment}}/predictions/{sample}.png",
-                sample=members,
-            ),
-        log:
-            f"logs/experiments/{{experiment}}/predict/{chunk}.log",
-        benchmark:
-            f"logs/benchmarks/experiments/{{experiment}}/predict/{chunk}.tsv"
-        conda:
-            "../envs/tensorflow.yaml"
-        threads: 4
-        resources:
-            **chunk_resources("predict", mem_mb=8000, runtime=60),
-        params:
-            classes=config["classes"],
-            batch_size=lambda wildcards: experiment(wildcards)["predict"]["batch_size"],
-            max_pixels=config["images"]["max_pixels"],
-            out_dir=output_folder,
-            panels=False,
-        script:
-            "../scripts/predict.py"
-
-
+# One job per variant predicts and scores the whole test split. Its inputs are the model
+# and the problem table, which the mask jobs all feed, so new masks rerun it; the photos
+# and masks are params. Per-file inputs and outputs here, as in the main predict and
+# evaluate rules, cost each variant ~0.1 s of DAG building at 1,000 samples (~2x the dry
+# run at 20 variants; docs/benchmarks.md, P11).
 rule experiment_evaluate:
     input:
-        truth=mask_files(SPLITS["test"]),
-        predictions=expand(
-            "results/experiments/{{experiment}}/predictions/{sample}.png",
-            sample=SPLITS["test"],
-        ),
+        model="results/experiments/{experiment}/model/model.keras",
         problems="results/dataset/problems.tsv",
     output:
+        predictions=directory("results/experiments/{experiment}/predictions"),
         per_class="results/experiments/{experiment}/metrics/per_class.tsv",
         summary="results/experiments/{experiment}/metrics/summary.tsv",
         confusion="results/experiments/{experiment}/metrics/confusion.tsv",
         per_image="results/experiments/{experiment}/metrics/per_image.tsv",
     log:
         "logs/experiments/{experiment}/evaluate.log",
+    benchmark:
+        "logs/benchmarks/experiments/{experiment}/evaluate.tsv"
     conda:
-        "../envs/core.yaml"
+        "../envs/tensorflow.yaml"
+    threads: 4
+    resources:
+        mem_mb=8000,
+        runtime=120,
     params:
-        classes=config["classes"],
         samples=SPLITS["test"],
+        images=[SAMPLE_FILES[sample]["image"] for sample in SPLITS["test"]],
+        truth=mask_files(SPLITS["test"]),
+        classes=config["classes"],
+        batch_size=lambda wildcards: experiment(wildcards)["predict"]["batch_size"],
+        max_pixels=config["images"]["max_pixels"],
     script:
-        "../scripts/evaluate.py"
+        "../scripts/experiment_evaluate.py"
 
 
 rule experiments_summary:

@@ -31,6 +31,5 @@ for chunk, members in PREDICT_CHUNKS.items():
             batch_size=config["predict"]["batch_size"],
             max_pixels=config["images"]["max_pixels"],
             out_dir=output_folder,
-            panels=True,
         script:
             "../scripts/predict.py"

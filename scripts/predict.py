@@ -27,7 +27,6 @@ predict_samples(
     snakemake.params.out_dir,
     classes=snakemake.params.classes,
     batch_size=snakemake.params.batch_size,
-    panels=snakemake.params.panels,
     max_pixels=snakemake.params.max_pixels,
     known_bad=known_bad,
 )

@@ -1,11 +1,66 @@
-"""The experiments stage: one row per variant, with its overrides, speed and scores."""
+"""The experiments stage: each variant's test scores, and one row per variant with its
+overrides, speed and scores."""
 
 from __future__ import annotations
+
+import os
 
 import pandas as pd
 
 from streetseg.common.files import atomic_path
+from streetseg.evaluation.evaluate import write_evaluation
+from streetseg.inference.predict import predict_samples
 from streetseg.model.runs import read_run_record
+
+
+def score_experiment(
+    model_path: str,
+    samples: list[str],
+    image_paths: list[str],
+    truth_paths: list[str],
+    predictions_dir: str,
+    tables: dict[str, str],
+    classes: list[dict],
+    batch_size: int,
+    max_pixels: int,
+    known_bad: dict[str, str],
+    log=print,
+) -> pd.DataFrame:
+    """Predict the test split with a variant's model (masks only, into ``predictions_dir``)
+    and score it as the evaluate stage does; return the summary.
+
+    ``tables`` maps per_class, summary, confusion and per_image to their paths. Samples in
+    ``known_bad`` (sample -> problem; on_bad_sample: skip) are predicted where their photo
+    can be read, and never scored.
+    """
+    os.makedirs(predictions_dir, exist_ok=True)
+    predict_samples(
+        model_path,
+        samples,
+        image_paths,
+        truth_paths,
+        predictions_dir,
+        classes=classes,
+        batch_size=batch_size,
+        panels=False,
+        max_pixels=max_pixels,
+        log=log,
+        known_bad=known_bad,
+    )
+    scored = [
+        (sample, truth, os.path.join(predictions_dir, f"{sample}.png"))
+        for sample, truth in zip(samples, truth_paths)
+        if sample not in known_bad
+    ]
+    return write_evaluation(
+        [(truth, prediction) for _, truth, prediction in scored],
+        classes,
+        tables["per_class"],
+        tables["summary"],
+        tables["confusion"],
+        tables["per_image"],
+        sample_ids=[sample for sample, _, _ in scored],
+    )
 
 
 def experiment_row(

@@ -163,6 +163,7 @@ def local_profile(cluster, folder: Path) -> Path:
         slurm_partition=cluster.partition, slurm_account=cluster.account
     )
     memory = min(2000, cluster.memory_mb // 2)
+    # experiment_train is the same mapping as train (a YAML alias), updated with it.
     for rule in ("train", "predict", "infer_chunk"):
         resources = profile["set-resources"][rule]
         resources.update(slurm_partition=cluster.partition, mem_mb=memory, cpus_per_gpu=1)
