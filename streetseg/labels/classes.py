@@ -154,8 +154,9 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
     """What pixels no polygon covers become: a class name, or "ignore" (label 255).
 
     ``labels.unannotated`` decides; left empty, a class named "background" is the answer.
-    Without either, a dataset with polygon annotations is refused: its unpainted pixels
-    would otherwise silently become class id 0, whatever class 0 is.
+    Without either, a dataset with polygon annotations or CVAT masks (whose ``background``
+    label is what no shape covers) is refused: its unpainted pixels would otherwise silently
+    become class id 0, whatever class 0 is.
     """
     names = {normalize_name(entry["name"]): entry["name"] for entry in classes}
     if unannotated:
@@ -168,10 +169,18 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
         return IGNORE_NAME if key == IGNORE_NAME else names[key]
     if BACKGROUND in names:
         return names[BACKGROUND]
-    polygons = [path for path in annotation_paths if Path(path).suffix.lower() in POLYGON_SUFFIXES]
+    # Imported here: the formats import this module. CVAT masks mark unlabelled pixels too.
+    from streetseg.labels.formats.cvat_mask import is_cvat_mask
+
+    polygons = [
+        path
+        for path in annotation_paths
+        if Path(path).suffix.lower() in POLYGON_SUFFIXES or is_cvat_mask(path)
+    ]
     if polygons:
         raise ConfigError(
-            f"labels.unannotated is needed: {len(polygons)} polygon annotation(s) (e.g. "
+            f"labels.unannotated is needed: {len(polygons)} polygon annotation(s) or CVAT "
+            f"mask(s) (e.g. "
             f"{polygons[0]}) leave pixels unpainted, and no class is named {BACKGROUND!r}. "
             "Set labels.unannotated to the class those pixels show, or to 'ignore' to leave "
             "them out of training and scoring"
