@@ -67,6 +67,10 @@ def is_cvat_mask(path: str | Path) -> bool:
 def parse_labelmap(path: str | Path) -> LabelMap:
     """Read a labelmap.txt, refusing lines without four fields, bad or shared colours, and
     names given twice."""
+    if not Path(path).is_file():
+        raise AnnotationError(
+            f"not found; a CVAT mask export keeps {LABELMAP} beside {CLASS_FOLDER}/", path
+        )
     path = check_file_size(path, MAX_LABELMAP_BYTES)
     try:
         text = path.read_bytes().decode("utf-8-sig")
