@@ -12,7 +12,7 @@ from streetseg.common.problems import Problem
 from streetseg.labels.annotations import DENSE_SUFFIXES
 from streetseg.labels.classes import POLYGON_SUFFIXES
 from streetseg.labels.formats.cityscapes import cityscapes_image
-from streetseg.labels.formats.cvat_mask import CLASS_FOLDER, LABELMAP
+from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP
 from streetseg.labels.formats.supervisely import supervisely_image_name
 
 # Sample ids become file names under results/, so they are restricted to safe names.

@@ -33,7 +33,8 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
 from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
 from streetseg.labels.formats.coco import CocoIndex, coco_image_names
 from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names
-from streetseg.labels.formats.cvat_mask import LabelMap, is_cvat_mask, labelmap_path, parse_labelmap
+from streetseg.labels.formats.cvat_layout import is_cvat_mask, labelmap_path
+from streetseg.labels.formats.cvat_mask import LabelMap, parse_labelmap
 from streetseg.labels.formats.labelbox_json import (
     LabelboxJsonIndex,
     is_labelbox_rows,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from streetseg.labels.formats.cvat_layout import is_cvat_mask
+
 # Label 255 marks pixels that are excluded from the loss and from every metric.
 IGNORE_LABEL = 255
 # The name that labels.aliases, labels.ignore and labels.unannotated read as IGNORE_LABEL.
@@ -169,9 +171,7 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
         return IGNORE_NAME if key == IGNORE_NAME else names[key]
     if BACKGROUND in names:
         return names[BACKGROUND]
-    # Imported here: the formats import this module. CVAT masks mark unlabelled pixels too.
-    from streetseg.labels.formats.cvat_mask import is_cvat_mask
-
+    # A CVAT mask's "background" label marks the same unpainted pixels.
     polygons = [
         path
         for path in annotation_paths

@@ -25,6 +25,7 @@ import numpy as np
 
 from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, normalize_name
 from streetseg.labels.formats.base import AnnotationError, check_file_size, error_context
+from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP
 from streetseg.labels.formats.dense import (
     color_keys,
     key_to_color,
@@ -33,8 +34,6 @@ from streetseg.labels.formats.dense import (
     parse_color,
 )
 
-LABELMAP = "labelmap.txt"
-CLASS_FOLDER = "SegmentationClass"
 MAX_LABELMAP_BYTES = 1024 * 1024
 
 
@@ -45,23 +44,6 @@ class LabelMap:
     path: str
     names: tuple[str, ...]
     colors: dict[int, str]
-
-
-def labelmap_path(mask: str | Path) -> Path:
-    """Where a mask's labelmap.txt is: beside the nearest ``SegmentationClass`` folder above
-    the mask, else in the folder above the mask's folder."""
-    mask = Path(mask)
-    folder = next((p for p in mask.parents if p.name == CLASS_FOLDER), mask.parent)
-    return folder.parent / LABELMAP
-
-
-def is_cvat_mask(path: str | Path) -> bool:
-    """Whether a file is a mask of a CVAT export: a ``.png`` below a ``SegmentationClass``
-    folder whose parent holds labelmap.txt (a test on names, without reading the files)."""
-    path = Path(path)
-    if path.suffix.lower() != ".png" or CLASS_FOLDER not in path.parent.parts:
-        return False
-    return labelmap_path(path).is_file()
 
 
 def parse_labelmap(path: str | Path) -> LabelMap:
