@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streetseg.labels.formats import base
-from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names, iter_json_lines
+from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names
 from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
     MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
@@ -28,6 +28,7 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     check_file_size,
     iter_xml_children,
     read_json,
+    read_json_lines,
     read_xml,
 )
 from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
@@ -171,7 +172,7 @@ def inspect_file(path: str | Path):
         return "labelbox_ndjson", None
     if suffix == ".jsonl":
         # Only the first line is read here; the file is streamed when it is indexed.
-        lines = iter_json_lines(path)
+        lines = read_json_lines(path)
         try:
             first = next(lines, (0, None))[1]
         finally:
