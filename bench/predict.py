@@ -16,7 +16,8 @@ cache):
 
 Both start from the .keras file. The runs are interleaved, REPEATS times; ratio = per-image
 time / ours (goal >= 5). The table also gives the rule's full cost with the panels and
-overlays it draws.
+overlays it draws, and the cost of flip test-time augmentation (``predict.tta: flip``), run
+interleaved with the others.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
         build_unet(image_size, len(classes)).save(model_path)
         import keras
 
-        def batched(out="ours", panels=False):
+        def batched(out="ours", panels=False, tta="none"):
             predict_samples(
                 str(model_path),
                 ids,
@@ -75,6 +76,7 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
                 classes,
                 batch_size,
                 panels=panels,
+                tta=tta,
                 **quiet,
             )
 
@@ -87,7 +89,12 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
                 mask = resize_labels(labels, rgb.shape[0], rgb.shape[1])
                 write_bytes_atomic(folder / "loop" / f"{sample}.png", encode_mask(mask, table))
 
-        times = interleaved_medians({"ours": batched, "loop": per_image}, repeats=repeats)
+        candidates = {
+            "ours": batched,
+            "loop": per_image,
+            "flip": lambda: batched("flip", tta="flip"),
+        }
+        times = interleaved_medians(candidates, repeats=repeats)
         full = median_time(lambda: batched("full", panels=True), repeats=1, warmup=0)
 
         def agreement(sample: str) -> float:
@@ -117,6 +124,11 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
             ("ratio loop / batched", f"**{times['loop'] / times['ours']:.1f}x**"),
             ("goal", "≥ 5x"),
             ("masks agreeing pixel for pixel", f"{100 * agree:.3f}%"),
+            (
+                "predict_samples, predict.tta flip, panels off",
+                f"{times['flip']:.2f} s ({n_scenes / times['flip']:.1f} images/s; "
+                f"{times['ours'] / times['flip']:.2f}x the throughput of tta none)",
+            ),
             (
                 "predict_samples with panels and overlays (the rule), 1 run",
                 f"{full:.2f} s ({n_scenes / full:.1f} images/s)",

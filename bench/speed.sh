@@ -19,4 +19,5 @@ $PY bench/dryrun.py 100 1000 10000     # P3 and the growth of the dry run
 $PY bench/input_pipeline.py 200 3 60 6 # P4
 $PY bench/predict.py 100 5             # P5
 $PY bench/shards.py 200 5              # P7
+$PY bench/formats.py 1000             # P10 (about 10 min)
 $PY bench/inference.py --dry-run 1000 10000 100000 --throughput 64

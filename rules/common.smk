@@ -21,7 +21,7 @@ from streetseg.data.sources import image_listing
 from streetseg.data.splits import SPLITS, assign_splits, sample_groups
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import ClassTable, unannotated_class
-from streetseg.model.preflight import check_image_size, check_model_classes
+from streetseg.model.preflight import check_crop_size, check_image_size, check_model_classes
 
 validate(config, schema="../schemas/config.schema.yaml")
 
@@ -43,6 +43,11 @@ try:
         config["classes"], config["labels"]["unannotated"], samples["annotation"]
     )
     check_image_size(config["train"]["image_size"], config["train"]["model"])
+    check_crop_size(
+        config["train"]["augment"]["crop_size"],
+        config["train"]["image_size"],
+        config["train"]["model"],
+    )
     if config["model"]:
         check_model_classes(config["model"], config["classes"])
     # The split is a pure function of each sample's group and the seed (streetseg/data/splits.py),
@@ -120,8 +125,13 @@ try:
     EXPERIMENTS = experiment_configs(
         config, jsonschema.validators.validator_for(schema)(schema).validate, SAFE_SAMPLE_ID
     )
-    for variant in EXPERIMENTS.values():
-        check_image_size(variant["train"]["image_size"], variant["train"]["model"])
+    for name, variant in EXPERIMENTS.items():
+        train = variant["train"]
+        try:
+            check_image_size(train["image_size"], train["model"])
+            check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
+        except ValueError as problem:
+            raise ValueError(f"experiments.{name}: {problem}") from None
 except ValueError as problem:
     stop(problem)
 

@@ -62,6 +62,7 @@ rule experiment_evaluate:
         truth=mask_files(SPLITS["test"]),
         classes=config["classes"],
         batch_size=lambda wildcards: experiment(wildcards)["predict"]["batch_size"],
+        tta=lambda wildcards: experiment(wildcards)["predict"]["tta"],
         max_pixels=config["images"]["max_pixels"],
     script:
         "../scripts/experiment_evaluate.py"

@@ -19,6 +19,8 @@ rule infer_chunk:
         fingerprints=infer_chunk_fingerprints,
         classes=config["classes"],
         batch_size=config["infer"]["batch_size"],
+        # Test-time augmentation is predict's, so that test scores describe what infer does.
+        tta=config["predict"]["tta"],
         overlays=config["infer"]["overlays"],
         max_pixels=config["images"]["max_pixels"],
         out_dir=inference_folder,

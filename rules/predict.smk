@@ -29,6 +29,7 @@ for chunk, members in PREDICT_CHUNKS.items():
         params:
             classes=config["classes"],
             batch_size=config["predict"]["batch_size"],
+            tta=config["predict"]["tta"],
             max_pixels=config["images"]["max_pixels"],
             out_dir=output_folder,
         script:

@@ -19,6 +19,7 @@ summary = score_experiment(
     {name: snakemake.output[name] for name in ("per_class", "summary", "confusion", "per_image")},
     classes=snakemake.params.classes,
     batch_size=snakemake.params.batch_size,
+    tta=snakemake.params.tta,
     max_pixels=snakemake.params.max_pixels,
     # Samples with problems (on_bad_sample: skip) are not scored.
     known_bad={

@@ -19,4 +19,5 @@ segment_images(
     overlays=snakemake.params.overlays,
     max_pixels=snakemake.params.max_pixels,
     fingerprints=snakemake.params.fingerprints,
+    tta=snakemake.params.tta,
 )

@@ -29,4 +29,5 @@ predict_samples(
     batch_size=snakemake.params.batch_size,
     max_pixels=snakemake.params.max_pixels,
     known_bad=known_bad,
+    tta=snakemake.params.tta,
 )

@@ -81,3 +81,37 @@ def test_no_source_file_is_over_about_300_lines():
         + list(REPO.glob("tools/*.py"))
     ):
         assert len(path.read_text().splitlines()) <= 320, f"{path} is too long"
+
+
+def test_bench_formats_writes_files_that_every_reader_reads_alike(tmp_path, monkeypatch):
+    """bench/formats.py's files of two scenes: each format gives the VOC masks, no problems."""
+    import importlib.util
+
+    from streetseg.labels.masks import make_masks
+    from tests.helpers.format_writers import write_scene_photo
+    from tests.helpers.writers_labelstudio import inside
+
+    monkeypatch.syspath_prepend(str(REPO / "bench"))
+    spec = importlib.util.spec_from_file_location("bench_formats", REPO / "bench" / "formats.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    scenes = {}
+    for index in range(2):
+        name, width, height, objects = write_scene_photo(tmp_path, f"s{index}", 3, index, 48, 32)
+        scenes[f"s{index}"] = (name, width, height, inside(objects, width, height))
+    classes = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["classes"]
+    bench.write_every_format(tmp_path, scenes, [entry["name"] for entry in classes])
+    pixels = {}
+    for fmt, file in bench.FILES.items():
+        stats, problems = make_masks(
+            list(scenes),
+            [str(tmp_path / file.format(sample)) for sample in scenes],
+            [str(tmp_path / f"{sample}.png") for sample in scenes],
+            [str(tmp_path / fmt / f"{sample}.png") for sample in scenes],
+            tmp_path / fmt / "stats.tsv",
+            classes,
+            log=lambda *_: None,
+        )
+        assert not problems and list(stats["format"]) == [fmt, fmt], fmt
+        pixels[fmt] = stats.filter(like="pixels_").to_numpy().tolist()
+    assert all(counts == pixels["labelbox_voc"] for counts in pixels.values()), pixels

@@ -22,7 +22,7 @@ COLUMNS = ["sample", "file", "object", "problem"]
 CONSOLE_ROWS = 20
 # What the readers call the object at fault, at the start of a message after the file.
 _OBJECT = re.compile(
-    r"^((?:object|shape|annotation|category|image|point|<image|<size>|<imagesize>|<object)"
+    r"^((?:object|shape|annotation|category|image|point|label '|<image|<size>|<imagesize>|<object)"
     r"[^:]*?): (.+)$",
     re.S,
 )

@@ -7,10 +7,12 @@ import os
 import re
 from pathlib import Path, PurePosixPath
 
+from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.problems import Problem
 from streetseg.labels.annotations import DENSE_SUFFIXES
 from streetseg.labels.classes import POLYGON_SUFFIXES
 from streetseg.labels.formats.cityscapes import cityscapes_image
+from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP
 from streetseg.labels.formats.supervisely import supervisely_image_name
 
 # Sample ids become file names under results/, so they are restricted to safe names.
@@ -18,6 +20,8 @@ SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 # Files that can be annotations: shapes (XML, JSON) or dense label images.
 ANNOTATION_SUFFIXES = POLYGON_SUFFIXES + DENSE_SUFFIXES
 HIDDEN = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
+# Where CVAT's "Segmentation mask 1.1" export keeps its photos when it is asked to save them.
+CVAT_IMAGES = "JPEGImages"
 
 
 def safe_id_problem(sample: str, source: str) -> str | None:
@@ -103,3 +107,32 @@ def stem_map(folder: Path, suffixes, problems: list) -> dict[str, Path]:
                     )
                 )
     return {stem: paths[0] for stem, paths in files.items() if len(paths) == 1}
+
+
+def cvat_mask_samples(folder: Path, root: DataRoot, problems: list) -> list[tuple]:
+    """The samples of a CVAT mask export in ``folder`` (labelmap.txt and SegmentationClass/):
+    one per mask, paired with the photo of its name in JPEGImages/ (where CVAT saves the
+    photos) or beside labelmap.txt; a mask in a sub-folder looks in the same sub-folder."""
+    masks = folder / CLASS_FOLDER
+    if not ((folder / LABELMAP).is_file() and masks.is_dir()):
+        return []
+    rows, photos = [], {}
+    for mask in sorted(p for p in masks.rglob("*") if p.suffix.lower() == ".png"):
+        relative = mask.relative_to(masks)
+        if any(part.startswith(".") for part in relative.parts):
+            problems.append(Problem("", str(mask), "", HIDDEN))
+            continue
+        places = [folder / CVAT_IMAGES / relative.parent, folder / relative.parent]
+        for place in places:
+            if place not in photos:
+                photos[place] = stem_map(place, IMAGE_SUFFIXES, []) if place.is_dir() else {}
+        image = next((photos[p][mask.stem] for p in places if mask.stem in photos[p]), None)
+        escape = root.escape(mask) or (image and root.escape(image))
+        if image is None:
+            where = " or ".join(str(place) for place in places)
+            problems.append(Problem(mask.stem, str(mask), "", f"no image {mask.stem}.* in {where}"))
+        elif escape:
+            problems.append(Problem(mask.stem, str(mask), "", f"the mask or its image {escape}"))
+        else:
+            rows.append((mask.stem, str(image), str(mask), ""))
+    return rows

@@ -37,11 +37,25 @@ def resize_pair(image, mask, image_size):
     return image, mask
 
 
+def crop_pair(image, mask, crop_size):
+    """The same random window of ``crop_size`` (height, width) from image and mask, unresized."""
+    height, width = (int(side) for side in crop_size)
+    shape = tf.shape(image)
+    top = tf.random.uniform([], 0, shape[0] - height + 1, dtype=tf.int32)
+    left = tf.random.uniform([], 0, shape[1] - width + 1, dtype=tf.int32)
+    image = tf.ensure_shape(image[top : top + height, left : left + width], [height, width, 3])
+    mask = tf.ensure_shape(mask[top : top + height, left : left + width], [height, width, 1])
+    return image, mask
+
+
 def augment_pair(image, mask, image_size, augment: dict):
     """Random scale/crop and flip applied jointly to image and mask; colour jitter on the image.
 
     The scale step crops a random window covering ``min_scale``..1 of each side of the full
-    image and resizes it to the input size, which zooms in by up to ``1 / min_scale``.
+    image and resizes it to the input size, which zooms in by up to ``1 / min_scale``. With a
+    ``crop_size``, a random window of that size is then cut from the input-size image, unresized
+    (before the flip and jitter, which then work on the smaller crop), so the model trains on
+    crops at the input's scale.
     """
     shape = tf.shape(image)
     height, width = tf.cast(shape[0], tf.float32), tf.cast(shape[1], tf.float32)
@@ -53,6 +67,8 @@ def augment_pair(image, mask, image_size, augment: dict):
     image = image[top : top + crop_h, left : left + crop_w]
     mask = mask[top : top + crop_h, left : left + crop_w]
     image, mask = resize_pair(image, mask, image_size)
+    if augment.get("crop_size"):
+        image, mask = crop_pair(image, mask, augment["crop_size"])
     if augment.get("flip", True):
         flip = tf.random.uniform([]) < 0.5
         image = tf.cond(flip, lambda: tf.image.flip_left_right(image), lambda: image)

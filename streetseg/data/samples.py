@@ -19,6 +19,7 @@ from streetseg.data.locations import (
     ANNOTATION_SUFFIXES,
     HIDDEN,
     DataRoot,
+    cvat_mask_samples,
     named_image,
     reference_path,
     referenced_image,
@@ -53,7 +54,8 @@ def directory_samples(
 
     A per-image file (Labelbox VOC, LabelMe XML, labelme JSON) is paired with the image of the
     same stem beside it; a multi-image file (CVAT XML, COCO JSON) gives one sample per image
-    it lists, found below the folder by its name. Bad files are appended to ``problems``
+    it lists, found below the folder by its name; a CVAT mask export (labelmap.txt and
+    SegmentationClass/) one per mask. Bad files are appended to ``problems``
     (see the module docstring); without a list, they raise one error naming them all.
     """
     folder = Path(directory)
@@ -109,12 +111,14 @@ def directory_samples(
             found.append(Problem(sample, str(image), "", f"the image {image_escape}"))
         else:
             rows.append((sample, str(image), str(path), ""))
+    rows += cvat_mask_samples(folder, root, found)
     return _finish(
         rows,
         directory,
         found,
         problems,
-        f"{directory}: no annotation files ({', '.join(POLYGON_SUFFIXES)}) found",
+        f"{directory}: no annotation files ({', '.join(POLYGON_SUFFIXES)}) and no CVAT mask "
+        "export (labelmap.txt, SegmentationClass/) found",
     )
 
 

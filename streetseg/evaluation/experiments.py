@@ -24,6 +24,7 @@ def score_experiment(
     batch_size: int,
     max_pixels: int,
     known_bad: dict[str, str],
+    tta: str = "none",
     log=print,
 ) -> pd.DataFrame:
     """Predict the test split with a variant's model (masks only, into ``predictions_dir``)
@@ -31,7 +32,7 @@ def score_experiment(
 
     ``tables`` maps per_class, summary, confusion and per_image to their paths. Samples in
     ``known_bad`` (sample -> problem; on_bad_sample: skip) are predicted where their photo
-    can be read, and never scored.
+    can be read, and never scored. ``tta`` is predict.tta (streetseg.inference.segmenter).
     """
     os.makedirs(predictions_dir, exist_ok=True)
     predict_samples(
@@ -46,6 +47,7 @@ def score_experiment(
         max_pixels=max_pixels,
         log=log,
         known_bad=known_bad,
+        tta=tta,
     )
     scored = [
         (sample, truth, os.path.join(predictions_dir, f"{sample}.png"))

@@ -7,7 +7,8 @@ Per-image results are cached under ``{out_dir}/{model_id}/``: the palette mask, 
 overlay, and a small JSON record (the image's fingerprint: byte size and modification time of
 a file, byte size and ETag of an S3 object; its size, class shares and when it was
 segmented). A chunk job reuses every record whose image is unchanged, so adding images only
-segments the new ones, whichever chunk they land in.
+segments the new ones, whichever chunk they land in. Results made with test-time augmentation
+are kept apart: their model id, which names the cache, gains a suffix (``-flip``).
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def segment_images(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     fingerprints: list | None = None,
     log=print,
+    tta: str = "none",
 ) -> pd.DataFrame:
     """Segment ``images`` (paths relative to ``folder``, a folder or an s3:// prefix) and write
     one row per image to ``chunk_table``: image, mask, width, height, model_id, time,
@@ -128,12 +130,13 @@ def segment_images(
     segmented by this model and unchanged since are taken from the cache. An image that cannot
     be read or decoded gets a row whose ``error`` names the file or object; the others go on.
     For S3, ``fingerprints`` are the images' [size, ETag] from the listing (in the order of
-    ``images``); without them the prefix is listed again.
+    ``images``); without them the prefix is listed again. ``tta`` is the test-time
+    augmentation (streetseg.inference.segmenter).
     """
-    from streetseg.inference.segmenter import Segmenter, model_id
+    from streetseg.inference.segmenter import Segmenter, results_id
 
     table = ClassTable.from_config(classes)
-    identity = model_id(model_path)
+    identity = results_id(model_path, tta)
     cache = Path(out_dir) / identity
     if not is_s3_url(folder):
         fingerprints = [file_fingerprint(f"{folder}/{name}") for name in images]
@@ -153,7 +156,7 @@ def segment_images(
     reused = sum(1 for row in rows.values() if not row["error"])
     log(f"model {model_path} (id {identity}): {len(images)} images, {reused} cached")
     if todo:
-        segmenter = Segmenter(model_path)
+        segmenter = Segmenter(model_path, tta)
         if segmenter.num_classes != table.num_classes:
             raise InferError(
                 f"{model_path}: the model predicts {segmenter.num_classes} classes "

@@ -30,6 +30,7 @@ def predict_samples(
     max_pixels: int = DEFAULT_MAX_PIXELS,
     log=print,
     known_bad: dict[str, str] | None = None,
+    tta: str = "none",
 ) -> list[str]:
     """Write ``{out_dir}/{sample}.png`` (palette mask), ``{sample}_panel.png`` (photo, truth,
     prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per sample.
@@ -41,7 +42,8 @@ def predict_samples(
 
     ``known_bad`` maps samples with a problem (on_bad_sample: skip) to it: one whose photo
     cannot be decoded gets a mask of 255 (no prediction) and pictures that say why, instead of
-    failing the job; it is not scored. Any other undecodable photo is an error.
+    failing the job; it is not scored. Any other undecodable photo is an error. ``tta`` is
+    the test-time augmentation (streetseg.inference.segmenter).
     """
     from streetseg.inference.infer import decode_batches
     from streetseg.inference.segmenter import Segmenter
@@ -49,7 +51,7 @@ def predict_samples(
     if not len(samples) == len(image_paths) == len(truth_paths):
         raise ValueError("predict_samples needs one image and one truth mask per sample")
     table = ClassTable.from_config(classes)
-    segmenter = Segmenter(model_path)
+    segmenter = Segmenter(model_path, tta)
     # Paths relative to "" are the paths themselves; the panels reuse the bytes already read.
     kept = {} if panels else None
     dataset = decode_batches(

@@ -3,6 +3,11 @@
 Both kinds answer the same questions (input size, number of classes, class probabilities for
 a batch) and carry a model id: a short hash of the model's files, which names the folder of
 per-image results so that results of one model are never mistaken for another's.
+
+Test-time augmentation (``predict.tta``, for predict and infer alike) happens here, so both
+stages share it: ``flip`` averages the probabilities of each image and of its mirror image,
+mirrored back. Scales are left out: the models take one fixed input size (an exported
+SavedModel's signature fixes it), so another scale would need another model.
 """
 
 from __future__ import annotations
@@ -15,6 +20,36 @@ from pathlib import Path
 import numpy as np
 
 from streetseg.common.images import resize_labels
+
+# Test-time augmentations, and the suffix each adds to the model id of infer's results.
+TTA_SUFFIXES = {"none": "", "flip": "-flip"}
+
+
+def with_tta(probabilities, tta: str):
+    """``probabilities`` (a function of a float32 batch), averaged as ``tta`` says: for
+    ``flip``, the mean of its output on the batch and, mirrored back, on the mirrored batch
+    (one call on both, so one batch of twice the size)."""
+    import tensorflow as tf
+
+    if tta not in TTA_SUFFIXES:
+        raise ValueError(
+            f"predict.tta {tta!r}: unknown test-time augmentation; use " + " or ".join(TTA_SUFFIXES)
+        )
+    if tta == "none":
+        return probabilities
+
+    def flip_mean(inputs):
+        count = tf.shape(inputs)[0]
+        both = probabilities(tf.concat([inputs, tf.reverse(inputs, axis=[2])], axis=0))
+        return (both[:count] + tf.reverse(both[count:], axis=[2])) / 2.0
+
+    return flip_mean
+
+
+def results_id(path: str | Path, tta: str = "none") -> str:
+    """The model id of results made with test-time augmentation ``tta`` (the plain model id,
+    with ``-flip`` for flip), so that infer keeps the results of each apart."""
+    return model_id(path) + TTA_SUFFIXES[tta]
 
 
 def _labels_graph(probabilities, image_size):
@@ -55,11 +90,13 @@ def model_id(path: str | Path) -> str:
 
 
 class Segmenter:
-    """Class ids for batches of float32 RGB images in [0, 255] at the model's input size."""
+    """Class ids for batches of float32 RGB images in [0, 255] at the model's input size,
+    with the test-time augmentation ``tta`` (none or flip)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, tta: str = "none"):
         self.path = Path(path)
         self.model_id = model_id(self.path)
+        self.tta = tta
         if self.path.is_dir():
             self._load_saved_model()
         elif self.path.suffix == ".keras":
@@ -76,7 +113,7 @@ class Segmenter:
             raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
         self._check_shapes(model.input_shape, model.output_shape)
         self._model = model
-        self._labels = _labels_graph(lambda inputs: model(inputs, training=False), self.image_size)
+        self._use(lambda inputs: model(inputs, training=False))
 
     def _load_saved_model(self) -> None:
         import tensorflow as tf
@@ -94,7 +131,11 @@ class Segmenter:
         output = loaded.serve.get_concrete_function().structured_outputs
         self._check_shapes(tuple(spec.shape), tuple(output.shape))
         self._model = loaded
-        self._labels = _labels_graph(loaded.serve, self.image_size)
+        self._use(loaded.serve)
+
+    def _use(self, probabilities) -> None:
+        self._probabilities = with_tta(probabilities, self.tta)
+        self._labels = _labels_graph(self._probabilities, self.image_size)
 
     def _check_shapes(self, input_shape, output_shape) -> None:
         if len(input_shape) != 4 or None in input_shape[1:] or input_shape[3] != 3:
@@ -103,6 +144,13 @@ class Segmenter:
             )
         self.image_size = (int(input_shape[1]), int(input_shape[2]))
         self.num_classes = int(output_shape[-1])
+
+    def probabilities(self, batch) -> np.ndarray:
+        """Class probabilities (batch, height, width, classes) for a float32 batch, after the
+        test-time augmentation."""
+        import tensorflow as tf
+
+        return self._probabilities(tf.convert_to_tensor(batch, tf.float32)).numpy()
 
     def labels(self, batch) -> np.ndarray:
         """Class ids (batch, height, width) as uint8 for a float32 batch (array or tensor):

@@ -2,8 +2,10 @@
 
 Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
 ``coco_json``, ``labelbox_ndjson``, ``labelbox_json``, ``label_studio_json``,
-``azureml_jsonl``, ``supervisely_json`` and ``cityscapes_json``. Dense formats: ``index_png`` and
-``color_png``. With ``auto`` the format is detected from each file's extension and content.
+``azureml_jsonl``, ``supervisely_json`` and ``cityscapes_json``. Dense formats: ``index_png``,
+``color_png`` and ``cvat_mask`` (a PNG of a CVAT "Segmentation mask 1.1" export). With
+``auto`` the format is detected from each file's extension and content (and a CVAT mask from
+its folder).
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
 once and looks images up by name. Memory: a CVAT export is streamed and only the job's
@@ -17,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from streetseg.labels.formats import base
-from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names, iter_json_lines
+from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names
 from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
     MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
@@ -26,11 +28,14 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     check_file_size,
     iter_xml_children,
     read_json,
+    read_json_lines,
     read_xml,
 )
 from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
 from streetseg.labels.formats.coco import CocoIndex, coco_image_names
 from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names
+from streetseg.labels.formats.cvat_layout import is_cvat_mask, labelmap_path
+from streetseg.labels.formats.cvat_mask import LabelMap, parse_labelmap
 from streetseg.labels.formats.labelbox_json import (
     LabelboxJsonIndex,
     is_labelbox_rows,
@@ -59,7 +64,7 @@ POLYGON_FORMATS = (
     "supervisely_json",
     "cityscapes_json",
 )
-DENSE_FORMATS = ("index_png", "color_png")
+DENSE_FORMATS = ("index_png", "color_png", "cvat_mask")
 FORMATS = POLYGON_FORMATS + DENSE_FORMATS
 # Formats whose single file describes many images, which are told apart by the image's name:
 # format -> (index class, lister of the image names). An index is built from (path, the image
@@ -104,6 +109,9 @@ def inspect_file(path: str | Path):
     suffix = path.suffix.lower()
     if suffix in DENSE_SUFFIXES:
         from PIL import Image
+
+        if is_cvat_mask(path):  # Told by where it lies; decoded by the mask job.
+            return "cvat_mask", None
 
         from streetseg.labels.formats.dense import INDEX_MODES
 
@@ -164,7 +172,7 @@ def inspect_file(path: str | Path):
         return "labelbox_ndjson", None
     if suffix == ".jsonl":
         # Only the first line is read here; the file is streamed when it is indexed.
-        lines = iter_json_lines(path)
+        lines = read_json_lines(path)
         try:
             first = next(lines, (0, None))[1]
         finally:
@@ -202,6 +210,20 @@ class AnnotationReader:
         for path, image_name in requests:
             self._wanted.setdefault(str(path), set()).add(image_name)
         self._indexes: dict[str, tuple] = {}  # path -> (format, index or the error it raised)
+        self._labelmaps: dict[str, LabelMap | AnnotationError] = {}  # labelmap.txt path -> map
+
+    def labelmap(self, mask_path) -> LabelMap:
+        """The labelmap.txt of a CVAT mask, read once per job (an error in it is kept too)."""
+        key = str(labelmap_path(mask_path))
+        if key not in self._labelmaps:
+            try:
+                self._labelmaps[key] = parse_labelmap(key)
+            except AnnotationError as error:
+                self._labelmaps[key] = error
+        found = self._labelmaps[key]
+        if isinstance(found, AnnotationError):
+            raise found.copy()
+        return found
 
     def read(self, path, image_name: str, fmt: str = "auto") -> tuple[str, Annotation | None]:
         """The file's format and the image's annotation (None for a dense format)."""

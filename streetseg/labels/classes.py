@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from streetseg.labels.formats.cvat_layout import is_cvat_mask
+
 # Label 255 marks pixels that are excluded from the loss and from every metric.
 IGNORE_LABEL = 255
 # The name that labels.aliases, labels.ignore and labels.unannotated read as IGNORE_LABEL.
@@ -154,8 +156,9 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
     """What pixels no polygon covers become: a class name, or "ignore" (label 255).
 
     ``labels.unannotated`` decides; left empty, a class named "background" is the answer.
-    Without either, a dataset with polygon annotations is refused: its unpainted pixels
-    would otherwise silently become class id 0, whatever class 0 is.
+    Without either, a dataset with polygon annotations or CVAT masks (whose ``background``
+    label is what no shape covers) is refused: its unpainted pixels would otherwise silently
+    become class id 0, whatever class 0 is.
     """
     names = {normalize_name(entry["name"]): entry["name"] for entry in classes}
     if unannotated:
@@ -168,10 +171,16 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
         return IGNORE_NAME if key == IGNORE_NAME else names[key]
     if BACKGROUND in names:
         return names[BACKGROUND]
-    polygons = [path for path in annotation_paths if Path(path).suffix.lower() in POLYGON_SUFFIXES]
+    # A CVAT mask's "background" label marks the same unpainted pixels.
+    polygons = [
+        path
+        for path in annotation_paths
+        if Path(path).suffix.lower() in POLYGON_SUFFIXES or is_cvat_mask(path)
+    ]
     if polygons:
         raise ConfigError(
-            f"labels.unannotated is needed: {len(polygons)} polygon annotation(s) (e.g. "
+            f"labels.unannotated is needed: {len(polygons)} polygon annotation(s) or CVAT "
+            f"mask(s) (e.g. "
             f"{polygons[0]}) leave pixels unpainted, and no class is named {BACKGROUND!r}. "
             "Set labels.unannotated to the class those pixels show, or to 'ignore' to leave "
             "them out of training and scoring"

@@ -19,8 +19,9 @@ from streetseg.common.files import atomic_path, write_bytes_atomic
 from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, resize_labels
 from streetseg.common.problems import Problem, from_message, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
-from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
+from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, ClassTable, unannotated_class
 from streetseg.labels.formats.base import AnnotationError, error_context
+from streetseg.labels.formats.cvat_mask import cvat_class_mask
 from streetseg.labels.formats.dense import dense_mask
 from streetseg.labels.rasterize import fill_polygon
 from streetseg.labels.resolver import LabelResolver
@@ -127,7 +128,17 @@ def build_mask(
     width, height = image_size(image_path, max_pixels)
     reader = reader or AnnotationReader()
     kind, annotation = reader.read(annotation_path, Path(image_path).name, fmt)
-    if kind in DENSE_FORMATS:
+    if kind == "cvat_mask":
+        # CVAT's "background" label marks what no shape covers: the unannotated class, unless
+        # the config resolves that name itself.
+        background = resolver.label(BACKGROUND)
+        if background is None:
+            name = unannotated_class(classes, labels.get("unannotated"), [annotation_path])
+            background = resolver.label(name)
+        labelmap = reader.labelmap(annotation_path)
+        mask, stats = cvat_class_mask(annotation_path, labelmap, resolver, background, max_pixels)
+        declared_h, declared_w = mask.shape
+    elif kind in DENSE_FORMATS:
         mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
         declared_h, declared_w = mask.shape
     else:

@@ -36,6 +36,26 @@ def check_image_size(image_size, model: dict) -> None:
         )
 
 
+def check_crop_size(crop_size, image_size, model: dict) -> None:
+    """Refuse a train.augment.crop_size (None: no crops) the model cannot take or the image
+    cannot hold: both sides divisible like train.image_size's, and neither larger."""
+    if not crop_size:
+        return
+    (height, width), step = (int(side) for side in crop_size), input_stride(model)
+    full_height, full_width = (int(side) for side in image_size)
+    if height % step or width % step:
+        raise ConfigError(
+            f"train.augment.crop_size {height}x{width} must be divisible by {step} on both "
+            f"sides, as train.image_size must; e.g. "
+            f"{height - height % step or step}x{width - width % step or step}"
+        )
+    if height > full_height or width > full_width:
+        raise ConfigError(
+            f"train.augment.crop_size {height}x{width} is larger than train.image_size "
+            f"{full_height}x{full_width}: crops are cut from images of image_size"
+        )
+
+
 def model_class_count(path: str | Path) -> int | None:
     """How many classes a saved model predicts, read from its metadata without loading it:
     the output layer of a ``.keras`` file, or ``streetseg.json`` of an exported SavedModel.

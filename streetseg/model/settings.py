@@ -33,11 +33,13 @@ class ModelSettings:
 
 @dataclass(frozen=True)
 class AugmentSettings:
-    """``train.augment``: random crop-and-zoom, flips and colour jitter of the train split."""
+    """``train.augment``: random crop-and-zoom, flips, colour jitter and random crops of
+    ``crop_size`` (None: whole images) of the train split."""
 
     flip: bool
     min_scale: float
     color_jitter: float
+    crop_size: tuple[int, int] | None
 
 
 @dataclass(frozen=True)

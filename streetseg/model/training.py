@@ -25,6 +25,7 @@ from streetseg.model.checkpoints import (
     fingerprint,
     stop_on_sigterm,
 )
+from streetseg.model.crops import build_models
 from streetseg.model.devices import configure_tensorflow, distribution_strategy
 from streetseg.model.losses import SegmentationLoss
 from streetseg.model.runs import history_table, run_record, write_run_record
@@ -143,11 +144,11 @@ def load_training_data(
     return TrainingData(train, val, n_train, n_val, global_batch, weights)
 
 
-def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, log):
-    """The configured model, built and compiled under the distribution strategy."""
+def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, log, size):
+    """The configured model for input ``size``, built and compiled under the strategy."""
     steps = data.steps_per_epoch
     with strategy.scope():
-        model = build_model(settings.image_size, settings.num_classes, **settings.model_options())
+        model = build_model(size, settings.num_classes, **settings.model_options())
         rate = learning_rate_schedule(
             settings.learning_rate,
             settings.schedule,
@@ -270,7 +271,7 @@ def train_model(
     log(f"TensorFlow {tf.__version__}, devices: {devices}")
     replicas = strategy.num_replicas_in_sync
     data = load_training_data(settings, train_shards, val_shards, replicas, log)
-    model = build_compiled_model(settings, data, strategy, log)
+    model, twin = build_models(build_compiled_model, settings, data, strategy, log)
     state = TrainingState(
         Path(model_path).parent / "train_state",
         fingerprint(settings, list(train_shards) + list(val_shards)),
@@ -280,7 +281,9 @@ def train_model(
         log(f"resuming after epoch {resumed_after} from {state.directory}")
     schedule = getattr(model.optimizer, "_learning_rate", None)
     callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log, schedule)
+    data = twin.install(callbacks, data) if twin else data
     fit_resumably(model, data, settings.epochs, callbacks, state, log)
+    model = twin.whole_model(state.best_path) if twin else model
     table = write_outputs(model, state, model_path, history_path, tensorboard_dir)
     if run_path:
         gpus = [gpu.name for gpu in tf.config.list_logical_devices("GPU")]

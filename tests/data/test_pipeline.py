@@ -30,3 +30,49 @@ def test_augmentation_moves_image_and_mask_together():
         assert agree[interior].mean() > 0.99
         flipped_views += int(out_mask.numpy()[0, 0, 0] != mask[0, 0, 0])
     assert flipped_views > 0  # the flips and crops did move things
+
+
+def _position_shard(tmp_path):
+    """One record of 12x12 whose pixels say where they are: red = row, green = column, and
+    mask = 12 * row + column, so any window of it can be located and checked exactly."""
+    from PIL import Image
+
+    from streetseg.data.shards import write_shards
+
+    rows, columns = np.mgrid[0:12, 0:12]
+    image = np.stack([rows, columns, np.full_like(rows, 7)], axis=-1).astype(np.uint8)
+    Image.fromarray(image).save(tmp_path / "p.png")
+    Image.fromarray((12 * rows + columns).astype(np.uint8)).save(tmp_path / "p_mask.png")
+    shard = str(tmp_path / "train-00000-of-00001.tfrecord")
+    write_shards(
+        {"p": (str(tmp_path / "p.png"), str(tmp_path / "p_mask.png"))}, [shard], log=lambda *_: None
+    )
+    return shard
+
+
+def test_crops_are_unresized_windows_of_the_input_with_their_masks(tmp_path):
+    from streetseg.data.pipeline import load_dataset
+
+    shard = _position_shard(tmp_path)
+    tf.random.set_seed(5)
+    for flip in (False, True):
+        # min_scale 1: the whole image, resized to its own 12x12 (unchanged), then a 4x6 crop.
+        options = {"flip": flip, "min_scale": 1.0, "color_jitter": 0.0, "crop_size": [4, 6]}
+        corners, flips = set(), 0
+        for image, mask in load_dataset([shard], (12, 12), 1, options, repeat=True).take(12):
+            image, mask = image.numpy()[0], mask.numpy()[0]
+            assert image.shape == (4, 6, 3) and mask.shape == (4, 6)
+            top, left = int(image[0, :, 0].min()), int(image[:, :, 1].min())
+            # Rows top..top+3 down the crop, columns left..left+5 across it (right to left when
+            # flipped), unblended; the blue channel is untouched.
+            np.testing.assert_array_equal(image[:, 0, 0], np.arange(top, top + 4))
+            across = np.arange(left, left + 6)
+            mirrored = bool(image[0, 0, 1] > image[0, 1, 1])
+            np.testing.assert_array_equal(image[0, :, 1], across[::-1] if mirrored else across)
+            flips += mirrored
+            assert (image[..., 2] == 7).all()
+            # The mask moved with the image: each pixel's class id is 12 * row + column.
+            np.testing.assert_array_equal(mask, 12 * image[..., 0] + image[..., 1])
+            corners.add((top, left))
+        assert len(corners) > 1  # the window moves
+        assert (flips > 0) == flip

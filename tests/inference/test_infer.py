@@ -124,6 +124,20 @@ def test_images_already_segmented_by_the_same_model_are_not_redone(tmp_path, pho
         other, str(photos), ["grey.png"], str(out), str(out / "c.tsv"), CLASSES, log=log.append
     )
     assert "0 cached" in log[0] and rows["model_id"].iloc[0] != identity
+    # Flip-averaged results are kept apart from the plain model's.
+    log.clear()
+    rows = segment_images(
+        model,
+        str(photos),
+        ["grey.png"],
+        str(out),
+        str(out / "d.tsv"),
+        CLASSES,
+        log=log.append,
+        tta="flip",
+    )
+    assert "0 cached" in log[0] and rows["model_id"].iloc[0] == f"{identity}-flip"
+    assert (out / f"{identity}-flip" / "records" / "grey.png.json").is_file()
 
 
 def test_a_model_with_another_class_count_is_refused_naming_it(tmp_path, photo_folder):

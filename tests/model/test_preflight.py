@@ -39,3 +39,22 @@ def test_a_model_with_other_classes_is_refused_from_its_metadata(tmp_path):
     (tmp_path / "saved" / "streetseg.json").write_text(json.dumps({"classes": nine[:3]}))
     with pytest.raises(ConfigError, match="predicts 3 classes"):
         check_model_classes(tmp_path / "saved", nine)
+
+
+def test_the_crop_size_must_fit_the_model_and_the_input():
+    from streetseg.model.preflight import check_crop_size
+
+    unet = {"encoder": "unet", "depth": 4}
+    check_crop_size(None, [352, 480], unet)
+    check_crop_size([192, 256], [352, 480], unet)
+    with pytest.raises(
+        ConfigError,
+        match=r"train.augment.crop_size 200x256 must be divisible by 16 .*; e.g. 192x256",
+    ):
+        check_crop_size([200, 256], [352, 480], unet)
+    with pytest.raises(
+        ConfigError, match="crop_size 192x512 is larger than train.image_size 352x480"
+    ):
+        check_crop_size([192, 512], [352, 480], unet)
+    with pytest.raises(ConfigError, match="crop_size 48x64 must be divisible by 32"):
+        check_crop_size([48, 64], [352, 480], {"encoder": "mobilenet_v2"})

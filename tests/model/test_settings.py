@@ -36,7 +36,12 @@ def test_from_config_reads_the_validated_section_once():
     assert settings.num_classes == 8 and settings.image_size == (64, 96)
     assert settings.model.depth == 2 and settings.model.base_filters == 16
     assert settings.loss_options() == {"focal_gamma": 0.0, "dice_weight": 0.5}
-    assert settings.augment_options() == {"flip": True, "min_scale": 0.6, "color_jitter": 0.3}
+    assert settings.augment_options() == {
+        "flip": True,
+        "min_scale": 0.6,
+        "color_jitter": 0.3,
+        "crop_size": None,
+    }
     assert settings.early_stopping.patience == 0 and settings.time_limit_minutes is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings.epochs = 2

@@ -18,54 +18,26 @@ the last segment of ``image_url``.
 
 from __future__ import annotations
 
-import json
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import numpy as np
 
 from streetseg.labels.formats.base import (
-    MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    _describe_object,
-    _DuplicateKey,
-    _refuse_duplicate_keys,
     box_vertices,
-    check_file_size,
     error_context,
     parse_number,
     parse_size,
     polygon_from_flat,
+    read_json_lines,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 
 FRACTION_SLACK = 0.05
 BOX_KEYS = ("topX", "topY", "bottomX", "bottomY")
-
-
-def iter_json_lines(path, limit: int = MAX_MULTI_IMAGE_BYTES):
-    """Yield (line number, parsed object) for each non-blank line of a JSON Lines file, which
-    is read line by line; a syntax error or a key given twice names the line."""
-    path = check_file_size(path, limit)
-    with open(path, "rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                yield number, json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
-            except _DuplicateKey as duplicate:
-                where = f"line {number}: {_describe_object(duplicate.pairs)}"
-                raise AnnotationError(f"key {duplicate.key!r} appears twice", path, where) from None
-            except UnicodeDecodeError as error:
-                raise AnnotationError(f"not UTF-8 text: {error}", path, f"line {number}") from None
-            except json.JSONDecodeError as error:
-                problem = f"malformed JSON at column {error.colno}: {error.msg}"
-                raise AnnotationError(problem, path, f"line {number}") from None
-            except RecursionError:
-                raise AnnotationError("JSON is nested too deeply", path, f"line {number}") from None
 
 
 def url_image_name(url) -> str:
@@ -83,7 +55,7 @@ class AzureMLIndex:
 
     def __init__(self, path, wanted=None, document=None):
         self.path, self.index, keep = path, ImageIndex("line"), wanted_test(wanted)
-        lines = iter_json_lines(path) if document is None else document
+        lines = read_json_lines(path) if document is None else document
         with error_context(path):
             for number, item in lines:
                 where = f"line {number}"

@@ -19,6 +19,15 @@ MAX_POINTS_PER_POLYGON = 100_000
 # Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
 MAX_COORDINATE = 1e7
 NO_DTD = "a DTD or entity declaration is not allowed"
+# The settings of every XML parse: expand no entities, load no DTD, never touch the network.
+SAFE_XML = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+}
 
 
 class AnnotationError(ValueError):
@@ -129,23 +138,11 @@ def check_file_size(path: str | Path, limit: int | None = None) -> Path:
     return path
 
 
-def safe_xml_parser() -> etree.XMLParser:
-    """An XML parser that expands no entities, loads no DTD and never touches the network."""
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
-
-
 def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     """Parse an XML file safely; any DTD or entity declaration is refused outright."""
     path = check_file_size(path, limit)
     try:
-        tree = etree.parse(str(path), safe_xml_parser())
+        tree = etree.parse(str(path), etree.XMLParser(**SAFE_XML))
     except etree.XMLSyntaxError as error:
         raise AnnotationError(f"malformed XML: {error}", path) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url is not None:
@@ -167,16 +164,7 @@ def iter_xml_children(path: str | Path, limit: int | None = None):
     root, which is detached once the caller is done with it so that the tree never holds more
     than one child (plus what the caller keeps). Any DTD or entity declaration is refused."""
     path = check_file_size(path, limit)
-    events = etree.iterparse(
-        str(path),
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
+    events = etree.iterparse(str(path), events=("start", "end"), **SAFE_XML)
     root, depth = None, 0
     try:
         for event, element in events:
@@ -230,23 +218,47 @@ def _describe_object(pairs) -> str:
     return f"the object with keys {', '.join(dict.fromkeys(key for key, _ in pairs))}"
 
 
+def _loads(text: bytes, path: Path, line: int | None = None):
+    """``json.loads`` refusing duplicate keys; errors name the file and the line."""
+    at = None if line is None else f"line {line}"
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except _DuplicateKey as duplicate:
+        where = ": ".join(part for part in (at, _describe_object(duplicate.pairs)) if part)
+        raise AnnotationError(f"key {duplicate.key!r} appears twice", path, where) from None
+    except UnicodeDecodeError as error:
+        raise AnnotationError(f"not UTF-8 text: {error}", path, at) from None
+    except json.JSONDecodeError as error:
+        place = f"line {error.lineno} column" if at is None else "column"
+        problem = f"malformed JSON at {place} {error.colno}: {error.msg}"
+        raise AnnotationError(problem, path, at) from None
+    except RecursionError:
+        raise AnnotationError("JSON is nested too deeply", path, at) from None
+
+
 def read_json(path: str | Path, limit: int | None = None):
     """Parse a JSON file, naming the file and the line of any syntax error; a key that appears
     twice in one object is an error naming the object."""
     path = check_file_size(path, limit)
-    try:
-        return json.loads(path.read_bytes(), object_pairs_hook=_refuse_duplicate_keys)
-    except _DuplicateKey as duplicate:
-        where = _describe_object(duplicate.pairs)
-        raise AnnotationError(f"key {duplicate.key!r} appears twice", path, where) from None
-    except UnicodeDecodeError as error:
-        raise AnnotationError(f"not UTF-8 text: {error}", path) from None
-    except json.JSONDecodeError as error:
-        raise AnnotationError(
-            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}", path
-        ) from None
-    except RecursionError:
-        raise AnnotationError("JSON is nested too deeply", path) from None
+    return _loads(path.read_bytes(), path)
+
+
+def read_json_lines(path: str | Path, limit: int | None = None):
+    """Yield (line number, parsed value) for each non-blank line of a JSON Lines file (NDJSON),
+    read line by line, with the checks of :func:`read_json`; each error names the line. The
+    file may hold ``limit`` bytes (default MAX_MULTI_IMAGE_BYTES, as it describes many images),
+    one line MAX_FILE_BYTES (the limit of a per-image file)."""
+    path = check_file_size(path, MAX_MULTI_IMAGE_BYTES if limit is None else limit)
+    with open(path, "rb") as lines:
+        number = 0
+        while line := lines.readline(MAX_FILE_BYTES + 1):
+            number += 1
+            if len(line) > MAX_FILE_BYTES:
+                raise AnnotationError(
+                    f"line is over {MAX_FILE_BYTES} bytes", path, f"line {number}"
+                )
+            if line.strip():
+                yield number, _loads(line.rstrip(), path, number)
 
 
 def parse_number(value, what: str) -> float:

@@ -23,21 +23,16 @@ row is a problem for that row's image only.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 from streetseg.labels.formats.base import (
-    MAX_FILE_BYTES,
-    MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    _DuplicateKey,
-    _refuse_duplicate_keys,
-    check_file_size,
     error_context,
     parse_size,
+    read_json_lines,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 from streetseg.labels.formats.labelbox_common import (
@@ -53,32 +48,12 @@ AREALESS = {"line": "polyline", "point": "point"}
 
 def iter_rows(path):
     """Yield (line number, row object) for every non-blank line of an NDJSON file."""
-    path = check_file_size(path, MAX_MULTI_IMAGE_BYTES)
-    with open(path, "rb") as handle:
-        number = 0
-        while line := handle.readline(MAX_FILE_BYTES + 1):
-            number += 1
-            where = f"line {number}"
-            if len(line) > MAX_FILE_BYTES:
-                raise AnnotationError(f"line is over {MAX_FILE_BYTES} bytes", path, where)
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line, object_pairs_hook=_refuse_duplicate_keys)
-            except _DuplicateKey as duplicate:
-                raise AnnotationError(
-                    f"key {duplicate.key!r} appears twice in one object", path, where
-                ) from None
-            except UnicodeDecodeError as error:
-                raise AnnotationError(f"not UTF-8 text: {error}", path, where) from None
-            except json.JSONDecodeError as error:
-                problem = f"malformed JSON at column {error.colno}: {error.msg}"
-                raise AnnotationError(problem, path, where) from None
-            except RecursionError:
-                raise AnnotationError("JSON is nested too deeply", path, where) from None
-            if not isinstance(row, dict) or not isinstance(row.get("data_row"), dict):
-                raise AnnotationError("not a Labelbox data row (no 'data_row' object)", path, where)
-            yield number, row
+    for number, row in read_json_lines(path):
+        if not isinstance(row, dict) or not isinstance(row.get("data_row"), dict):
+            raise AnnotationError(
+                "not a Labelbox data row (no 'data_row' object)", path, f"line {number}"
+            )
+        yield number, row
 
 
 def row_name(row: dict) -> str:

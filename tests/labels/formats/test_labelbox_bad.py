@@ -46,6 +46,13 @@ def test_a_truncated_line_spoils_the_whole_file(tmp_path):
         image_names(path, "labelbox_ndjson")
 
 
+def test_a_key_given_twice_spoils_the_whole_file_naming_its_line(tmp_path):
+    path = _ndjson(tmp_path, _row(), raw_lines=['{"data_row": {}, "data_row": {}}'])
+    assert _error(path) == (
+        f"{path}: line 2: the object with keys data_row: key 'data_row' appears twice"
+    )
+
+
 def test_a_bad_row_is_a_problem_for_its_own_image_only(tmp_path):
     bad = _row("b.png", polygon="0,0 8,0 8,6")
     path = _ndjson(tmp_path, _row(), bad)
