@@ -12,7 +12,10 @@ from tests.helpers.snakefile import TINY, snakemake
 
 VARIANTS = {
     "base": {},
-    "wide": {"train": {"model": {"base_filters": 6}}, "predict": {"batch_size": 2}},
+    "wide": {
+        "train": {"model": {"base_filters": 6}, "augment": {"crop_size": [32, 32]}},
+        "predict": {"tta": "flip"},
+    },
 }
 
 
@@ -62,7 +65,7 @@ def test_the_summary_has_a_row_per_variant_and_a_chart(experiments_run):
     assert table["experiment"].tolist() == ["base", "wide"]
     assert table["overrides"].tolist() == [
         "(base config)",
-        "train.model.base_filters=6; predict.batch_size=2",
+        "train.model.base_filters=6; train.augment.crop_size=[32, 32]; predict.tta=flip",
     ]
     assert table["epochs"].tolist() == [1, 1]
     assert table["test_mIoU"].between(0, 1).all()
