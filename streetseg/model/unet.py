@@ -17,11 +17,15 @@ def build_unet(
     base_filters: int = 16,
     dropout_rate: float = 0.1,
     batch_norm: bool = True,
+    block: str = "conv",
+    decoder_convs: int = 2,
 ) -> keras.Model:
     """A U-Net taking float RGB in [0, 255] and returning per-pixel class probabilities.
 
     ``depth`` counts the down-sampling steps, so both sides of ``image_size`` must be
-    divisible by ``2 ** depth``. Filters double at each level from ``base_filters``.
+    divisible by ``2 ** depth``. Filters double at each level from ``base_filters``. ``block``
+    makes the 3x3 convolutions full or depthwise-separable (streetseg.model.blocks), and each
+    decoder level has ``decoder_convs`` of them (the encoder levels always have two).
     """
     check_image_size(image_size, {"encoder": "unet", "depth": depth})
     height, width = (int(side) for side in image_size)
@@ -29,17 +33,19 @@ def build_unet(
     x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
     skips = []
     for level in range(depth):
-        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}")
+        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}", block=block)
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"down{level}_pool")(x)
-    x = conv_block(x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck")
+    x = conv_block(
+        x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck", block=block
+    )
     for level in reversed(range(depth)):
         filters = base_filters * 2**level
         x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same", name=f"up{level}_tconv")(
             x
         )
         x = layers.Concatenate(name=f"up{level}_concat")([x, skips[level]])
-        x = conv_block(x, filters, batch_norm, name=f"up{level}")
+        x = conv_block(x, filters, batch_norm, name=f"up{level}", block=block, convs=decoder_convs)
     # The softmax is kept in float32 so that mixed precision cannot underflow probabilities.
     outputs = layers.Conv2D(
         num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
