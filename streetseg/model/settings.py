@@ -31,6 +31,7 @@ class ModelSettings:
     batch_norm: bool
     block: str
     decoder_convs: int
+    stem_stride: int
 
 
 @dataclass(frozen=True)

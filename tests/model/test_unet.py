@@ -30,7 +30,8 @@ def _kinds(model) -> dict[str, str]:
 # 4->4 (148); probabilities 4->2 (8 + 2 = 10). Total 1722.
 # separable (depthwise 9*in + pointwise in*out + bias; the first, on RGB, stays full): 112,
 # 36 + 16 + 4 = 56; 36 + 32 + 8 = 76, 72 + 64 + 8 = 144; 132; 72 + 32 + 4 = 108, 56; 10.
-# Total 694; with one decoder convolution, 694 - 56 = 638.
+# Total 694; with one decoder convolution, 694 - 56 = 638. A stride-2 stem 3->4 (112) makes
+# down0's first convolution 4->4 (148): 1722 + 148 = 1870.
 @pytest.mark.parametrize(
     ("options", "parameters"),
     [
@@ -38,6 +39,7 @@ def _kinds(model) -> dict[str, str]:
         ({"block": "separable"}, 694),
         ({"block": "separable", "decoder_convs": 1}, 638),
         ({"decoder_convs": 1}, 1722 - 148),
+        ({"stem_stride": 2}, 1870),
     ],
 )
 def test_block_and_decoder_convs_on_hand_counted_weights(options, parameters):
@@ -57,3 +59,12 @@ def test_separable_unet_keeps_the_first_convolution_full_and_saves(tmp_path):
     loaded = keras.saving.load_model(tmp_path / "m.keras")
     images = np.random.default_rng(1).uniform(0, 255, (1, 16, 16, 3)).astype(np.float32)
     np.testing.assert_allclose(loaded.predict(images, verbose=0), model.predict(images, verbose=0))
+
+
+def test_a_stride_2_stem_runs_the_unet_at_half_size_and_answers_at_full_size():
+    model = build_unet((16, 24), 3, depth=2, base_filters=4, stem_stride=2)
+    assert model.get_layer("down0_conv1").output.shape[1:3] == (8, 12)
+    output = model.predict(np.zeros((1, 16, 24, 3), np.float32), verbose=0)
+    assert output.shape == (1, 16, 24, 3)
+    with pytest.raises(ValueError, match="divisible by 8 on both sides \\(depth 2, stem_stride 2"):
+        build_unet((12, 24), 3, depth=2, stem_stride=2)
