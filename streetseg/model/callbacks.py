@@ -1,4 +1,5 @@
-"""Training callbacks: progress lines, a wall-time budget and early stopping on val mIoU."""
+"""Training callbacks: progress lines, a wall-time budget, the loss's fine-tune phase and early
+stopping on val mIoU."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ class TimeBudget(keras.callbacks.Callback):
         super().__init__()
         self.seconds, self.log = minutes * 60.0, log
         self.schedule = None
+        # The epochs the budget allows in all, as judged after the last epoch (None before).
+        self.planned_epochs = None
 
     def follow(self, schedule, epochs: int, steps_per_epoch: int) -> None:
         """Fit ``schedule`` (a :class:`~streetseg.model.schedules.BudgetedCosine`) to the
@@ -68,6 +71,7 @@ class TimeBudget(keras.callbacks.Callback):
         timed = self.durations[1:] or self.durations
         estimate = sum(timed) / len(timed)
         fits = int((self.seconds - elapsed) // estimate) if estimate > 0 else 0
+        self.planned_epochs = epoch + 1 + max(fits, 0)
         if fits < 1:
             self.log(
                 f"stopping after epoch {epoch + 1}: {elapsed / 60:.1f} min used, another epoch "
@@ -84,6 +88,35 @@ class TimeBudget(keras.callbacks.Callback):
                     "(replanned each epoch)"
                 )
             self.announced = True
+
+
+class LossPhase(keras.callbacks.Callback):
+    """Switch on the Lovász-softmax term of the model's SegmentationLoss as a fine-tune phase:
+    from the first epoch at or past ``start`` (train.loss.lovasz_from) of the planned epochs.
+
+    The planned epochs are ``epochs``, or fewer where a :class:`TimeBudget` handed as
+    ``budget`` judges that only fewer fit, so the phase keeps its share of a time-limited run.
+    Once on, the term stays on. The epoch Keras reports counts from the first epoch of the
+    run, a resumed one included, so a resumed run switches at the same epoch.
+    """
+
+    def __init__(self, start: float, epochs: int, log=print, budget: TimeBudget | None = None):
+        super().__init__()
+        self.start, self.epochs, self.log, self.budget = start, epochs, log, budget
+
+    def on_epoch_begin(self, epoch, logs=None):
+        active = self.model.loss.lovasz_active
+        if float(keras.ops.convert_to_numpy(active)) > 0:
+            return
+        planned = self.epochs
+        if self.budget is not None and self.budget.planned_epochs:
+            planned = min(planned, self.budget.planned_epochs)
+        if epoch >= self.start * planned:
+            active.assign(1.0)
+            self.log(
+                f"epoch {epoch + 1}: the Lovász-softmax term is on from here "
+                f"(train.loss.lovasz_from {self.start:g} of {planned} planned epochs)"
+            )
 
 
 def early_stopping(patience: int, min_delta: float = 0.0) -> keras.callbacks.EarlyStopping:

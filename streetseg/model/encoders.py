@@ -78,12 +78,15 @@ def build_encoder_unet(
     base_filters: int = 16,
     dropout_rate: float = 0.1,
     batch_norm: bool = True,
+    block: str = "conv",
+    decoder_convs: int = 2,
 ) -> keras.Model:
     """A U-Net whose encoder is a keras.applications backbone (input RGB in [0, 255]).
 
     Both sides of ``image_size`` must be divisible by 32. The decoder doubles resolution
     four times through the backbone's skip features with ``base_filters * 2**level`` filters,
-    then once more to full size.
+    then once more to full size; each level has ``decoder_convs`` convolutions of the kind
+    ``block`` names (streetseg.model.blocks).
     """
     check_image_size(image_size, {"encoder": encoder})
     height, width = (int(side) for side in image_size)
@@ -104,9 +107,9 @@ def build_encoder_unet(
             x
         )
         x = layers.Concatenate(name=f"up{level}_concat")([x, skips[level - 1]])
-        x = conv_block(x, filters, batch_norm, name=f"up{level}")
+        x = conv_block(x, filters, batch_norm, name=f"up{level}", block=block, convs=decoder_convs)
     x = layers.Conv2DTranspose(base_filters, 2, strides=2, padding="same", name="up0_tconv")(x)
-    x = conv_block(x, base_filters, batch_norm, name="up0")
+    x = conv_block(x, base_filters, batch_norm, name="up0", block=block, convs=decoder_convs)
     outputs = layers.Conv2D(
         num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
     )(x)

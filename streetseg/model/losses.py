@@ -1,4 +1,5 @@
-"""The training loss: class-weighted cross-entropy, optionally focal, plus an optional Dice term."""
+"""The training loss: class-weighted cross-entropy, optionally focal and restricted to the
+hardest pixels (OHEM), plus optional Dice and Lovász-softmax terms over the batch."""
 
 from __future__ import annotations
 
@@ -14,10 +15,16 @@ class SegmentationLoss(keras.losses.Loss):
 
     Each labelled pixel costs ``w[y] * (1 - p_y) ** focal_gamma * -log(p_y)``: plain
     cross-entropy with ``focal_gamma=0`` and no ``class_weights``, Lin et al.'s focal loss
-    with ``focal_gamma > 0``. With ``dice_weight > 0`` the batch's soft Dice loss,
-    ``1 - mean_c (2 |P_c * T_c| + 1) / (|P_c| + |T_c| + 1)`` over the labelled pixels, is
-    added to every pixel, so the mean over pixels gains exactly ``dice_weight`` times it.
-    Ignored pixels are masked out: the mean runs over labelled pixels only.
+    with ``focal_gamma > 0``. With ``0 < ohem_fraction < 1`` only the hardest pixels count
+    (online hard-example mining, :func:`hardest_pixels`). Ignored pixels are masked out: the
+    mean runs over the labelled (or kept) pixels only.
+
+    Two terms over the whole batch are added to that mean: ``dice_weight`` times the soft
+    Dice loss, ``1 - mean_c (2 |P_c * T_c| + 1) / (|P_c| + |T_c| + 1)`` over the labelled
+    pixels, and ``lovasz_weight`` times the Lovász-softmax loss (:func:`lovasz_softmax`). The
+    Lovász term is on from the start with ``lovasz_from=0``; otherwise it waits for
+    ``lovasz_active`` (a non-trainable variable, 0 until
+    streetseg.model.callbacks.LossPhase sets it to 1) and costs nothing before.
     """
 
     def __init__(
@@ -26,6 +33,9 @@ class SegmentationLoss(keras.losses.Loss):
         class_weights: list[float] | None = None,
         focal_gamma: float = 0.0,
         dice_weight: float = 0.0,
+        lovasz_weight: float = 0.0,
+        lovasz_from: float = 0.0,
+        ohem_fraction: float = 0.0,
         name: str = "segmentation_loss",
         **kwargs,
     ):
@@ -34,6 +44,14 @@ class SegmentationLoss(keras.losses.Loss):
         self.class_weights = [float(w) for w in class_weights] if class_weights else None
         self.focal_gamma = float(focal_gamma)
         self.dice_weight = float(dice_weight)
+        self.lovasz_weight = float(lovasz_weight)
+        self.lovasz_from = float(lovasz_from)
+        self.ohem_fraction = float(ohem_fraction)
+        self.lovasz_active = None
+        if self.lovasz_weight and self.lovasz_from:
+            self.lovasz_active = keras.Variable(
+                0.0, dtype="float32", trainable=False, name="lovasz_active"
+            )
 
     def call(self, y_true, y_pred):
         labels = ops.cast(y_true, "int32")
@@ -49,13 +67,30 @@ class SegmentationLoss(keras.losses.Loss):
             losses = losses * ops.power(1.0 - true_probability, self.focal_gamma)
         if self.class_weights:
             losses = losses * ops.take(ops.convert_to_tensor(self.class_weights), labels)
+        counted = valid
+        if 0.0 < self.ohem_fraction < 1.0:
+            counted = hardest_pixels(losses, valid, self.ohem_fraction)
+        batch_terms = ops.zeros((), "float32")
         if self.dice_weight:
-            losses = losses + self.dice_weight * soft_dice_loss(probabilities, truth, valid)
-        # Keras averages the returned values over all pixels; scaling the labelled ones by
-        # all / labelled makes that the mean over labelled pixels (as Keras' ignore_class does).
-        labelled = ops.cast(valid, "float32")
-        scale = ops.cast(ops.size(labelled), "float32") / ops.maximum(ops.sum(labelled), 1.0)
-        return losses * labelled * scale
+            batch_terms += self.dice_weight * soft_dice_loss(probabilities, truth, valid)
+        if self.lovasz_weight:
+            batch_terms += self.lovasz_weight * self._lovasz(probabilities, truth, valid)
+        # Keras averages the returned values over all pixels; scaling the counted ones by
+        # all / counted makes that the mean over counted pixels (as Keras' ignore_class does),
+        # and a batch term added to each of them adds exactly itself to the mean.
+        counted = ops.cast(counted, "float32")
+        scale = ops.cast(ops.size(counted), "float32") / ops.maximum(ops.sum(counted), 1.0)
+        return (losses + batch_terms) * counted * scale
+
+    def _lovasz(self, probabilities, truth, valid):
+        """The Lovász-softmax loss, or 0 while ``lovasz_active`` is 0 (then not computed)."""
+        if self.lovasz_active is None:
+            return lovasz_softmax(probabilities, truth, valid)
+        return ops.cond(
+            ops.greater(self.lovasz_active, 0.0),
+            lambda: lovasz_softmax(probabilities, truth, valid),
+            lambda: ops.zeros((), "float32"),
+        )
 
     def get_config(self):
         return {
@@ -64,6 +99,9 @@ class SegmentationLoss(keras.losses.Loss):
             "class_weights": self.class_weights,
             "focal_gamma": self.focal_gamma,
             "dice_weight": self.dice_weight,
+            "lovasz_weight": self.lovasz_weight,
+            "lovasz_from": self.lovasz_from,
+            "ohem_fraction": self.ohem_fraction,
         }
 
 
@@ -74,3 +112,47 @@ def soft_dice_loss(probabilities, truth, valid, smooth: float = 1.0):
     intersection = ops.sum(probabilities * truth * weight, axis=axes)
     total = ops.sum(probabilities * weight, axis=axes) + ops.sum(truth * weight, axis=axes)
     return 1.0 - ops.mean((2.0 * intersection + smooth) / (total + smooth))
+
+
+def lovasz_softmax(probabilities, truth, valid):
+    """Berman et al.'s Lovász-softmax loss over the batch's labelled pixels, "present" classes.
+
+    As lovasz_softmax_flat of the reference implementation (bermanmaxim/LovaszSoftmax): for
+    each class c, the errors ``|[y = c] - p_c|`` of the labelled pixels sorted in decreasing
+    order are weighted by the steps of the Jaccard loss ``1 - |fg - prefix| / |fg + prefix|``
+    along that order (the gradient of its Lovász extension); the loss is the mean over the
+    classes that occur in the batch's truth. Ignored pixels sort last with error 0, so they
+    neither count nor enter the prefix of a labelled pixel.
+    """
+    classes = truth.shape[-1]
+    labelled = ops.reshape(ops.cast(valid, "float32"), (-1, 1))
+    foreground = ops.transpose(ops.reshape(truth, (-1, classes)) * labelled)
+    errors = ops.transpose(
+        ops.abs(ops.reshape(truth, (-1, classes)) - ops.reshape(probabilities, (-1, classes)))
+        * labelled
+    )
+    # Descending order of the errors, ignored pixels (key -1) after every labelled one.
+    order = ops.argsort(-(errors - ops.transpose(1.0 - labelled)), axis=-1)
+    errors = ops.take_along_axis(errors, order, axis=-1)
+    foreground = ops.take_along_axis(foreground, order, axis=-1)
+    total = ops.sum(foreground, axis=-1, keepdims=True)
+    intersection = total - ops.cumsum(foreground, axis=-1)
+    union = total + ops.cumsum(1.0 - foreground, axis=-1)
+    jaccard = 1.0 - intersection / union
+    steps = ops.concatenate([jaccard[:, :1], jaccard[:, 1:] - jaccard[:, :-1]], axis=-1)
+    per_class = ops.sum(errors * ops.stop_gradient(steps), axis=-1)
+    present = ops.cast(ops.greater(total[:, 0], 0.0), "float32")
+    return ops.sum(per_class * present) / ops.maximum(ops.sum(present), 1.0)
+
+
+def hardest_pixels(losses, valid, fraction: float):
+    """The labelled pixels whose loss is among the highest ``fraction`` of the batch's.
+
+    ``k = ceil(fraction * labelled pixels)`` (at least 1) pixels are kept: those whose loss
+    is at least the k-th highest labelled loss, so ties at that value are all kept.
+    """
+    flat = ops.reshape(ops.where(valid, losses, -ops.ones_like(losses)), (-1,))
+    labelled = ops.cast(ops.sum(ops.cast(valid, "int32")), "float32")
+    k = ops.maximum(ops.cast(ops.ceil(fraction * labelled), "int32"), 1)
+    threshold = ops.take(-ops.sort(-flat), k - 1)
+    return ops.logical_and(valid, ops.greater_equal(losses, ops.stop_gradient(threshold)))

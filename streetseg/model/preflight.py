@@ -20,7 +20,7 @@ def input_stride(model: dict) -> int:
     """What both sides of the model's input must be divisible by (train.model)."""
     if model.get("encoder", "unet") != "unet":
         return ENCODER_STRIDE
-    return 2 ** int(model.get("depth", 4))
+    return int(model.get("stem_stride", 1)) * 2 ** int(model.get("depth", 4))
 
 
 def check_image_size(image_size, model: dict) -> None:
@@ -30,6 +30,8 @@ def check_image_size(image_size, model: dict) -> None:
     if height % step or width % step:
         encoder = model.get("encoder", "unet")
         why = f"depth {model.get('depth', 4)}" if encoder == "unet" else f"encoder {encoder}"
+        if encoder == "unet" and int(model.get("stem_stride", 1)) > 1:
+            why += f", stem_stride {model['stem_stride']}"
         raise ConfigError(
             f"train.image_size {height}x{width} must be divisible by {step} on both sides "
             f"({why}); e.g. {height - height % step or step}x{width - width % step or step}"

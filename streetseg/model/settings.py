@@ -29,6 +29,9 @@ class ModelSettings:
     base_filters: int
     dropout_rate: float
     batch_norm: bool
+    block: str
+    decoder_convs: int
+    stem_stride: int
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,13 @@ class AugmentSettings:
 
 @dataclass(frozen=True)
 class LossSettings:
-    """``train.loss``: the focal and Dice terms added to the cross-entropy."""
+    """``train.loss``: the focal, OHEM, Dice and Lovász-softmax levers of the cross-entropy."""
 
     focal_gamma: float
     dice_weight: float
+    lovasz_weight: float
+    lovasz_from: float
+    ohem_fraction: float
 
 
 @dataclass(frozen=True)

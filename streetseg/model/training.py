@@ -18,7 +18,7 @@ from streetseg.common.files import atomic_path
 from streetseg.data.pipeline import class_pixel_counts, load_dataset
 from streetseg.data.shards import count_records
 from streetseg.labels.classes import IGNORE_LABEL
-from streetseg.model.callbacks import EpochProgress, TimeBudget, early_stopping
+from streetseg.model.callbacks import EpochProgress, LossPhase, TimeBudget, early_stopping
 from streetseg.model.checkpoints import (
     TrainingInterrupted,
     TrainingState,
@@ -174,8 +174,9 @@ def training_callbacks(
     log,
     schedule=None,
 ) -> list:
-    """Time budget, early stopping, progress lines, the resumable state's callbacks and
-    TensorBoard, in that order (the SIGTERM stopper is added last by :func:`fit_resumably`)."""
+    """Time budget, early stopping, progress lines, the resumable state's callbacks, the
+    Lovász fine-tune switch and TensorBoard, in that order (the SIGTERM stopper is added
+    last by :func:`fit_resumably`)."""
     callbacks = [
         EpochProgress(settings.epochs, data.n_train, log),
         *state.callbacks(validate=data.val is not None),
@@ -183,11 +184,14 @@ def training_callbacks(
     stopping = settings.early_stopping
     if stopping.patience and data.val is not None:
         callbacks.insert(0, early_stopping(stopping.patience, stopping.min_delta))
+    budget = None
     if settings.time_limit_minutes:
         budget = TimeBudget(settings.time_limit_minutes, log)
         if isinstance(schedule, BudgetedCosine):
             budget.follow(schedule, settings.epochs, data.steps_per_epoch)
         callbacks.insert(0, budget)
+    if settings.loss.lovasz_weight and settings.loss.lovasz_from:
+        callbacks.append(LossPhase(settings.loss.lovasz_from, settings.epochs, log, budget))
     # TensorBoard logs live with the resumable state while training runs (watch them with
     # `tensorboard --logdir results/model/train_state/tensorboard`) and move to the output
     # folder at the end, so an interrupted run keeps the curves of its finished epochs.

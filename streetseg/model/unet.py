@@ -17,29 +17,53 @@ def build_unet(
     base_filters: int = 16,
     dropout_rate: float = 0.1,
     batch_norm: bool = True,
+    block: str = "conv",
+    decoder_convs: int = 2,
+    stem_stride: int = 1,
 ) -> keras.Model:
     """A U-Net taking float RGB in [0, 255] and returning per-pixel class probabilities.
 
     ``depth`` counts the down-sampling steps, so both sides of ``image_size`` must be
-    divisible by ``2 ** depth``. Filters double at each level from ``base_filters``.
+    divisible by ``stem_stride * 2 ** depth``. Filters double at each level from
+    ``base_filters``. ``block`` makes the 3x3 convolutions full or depthwise-separable
+    (streetseg.model.blocks), and each decoder level has ``decoder_convs`` of them (the
+    encoder levels always have two). With ``stem_stride=2`` a stride-2 3x3 convolution comes
+    first, so the whole U-Net runs at half resolution (ENet's early down-sampling), and its
+    last features are upsampled bilinearly to full size before the classifier.
     """
-    check_image_size(image_size, {"encoder": "unet", "depth": depth})
+    check_image_size(image_size, {"encoder": "unet", "depth": depth, "stem_stride": stem_stride})
     height, width = (int(side) for side in image_size)
     inputs = keras.Input(shape=(height, width, 3), name="image")
     x = layers.Rescaling(1.0 / 255.0, name="rescale")(inputs)
+    if stem_stride > 1:
+        x = layers.Conv2D(
+            base_filters,
+            3,
+            strides=stem_stride,
+            padding="same",
+            use_bias=not batch_norm,
+            name="stem_conv",
+        )(x)
+        if batch_norm:
+            x = layers.BatchNormalization(name="stem_bn")(x)
+        x = layers.Activation("relu", name="stem_relu")(x)
     skips = []
     for level in range(depth):
-        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}")
+        x = conv_block(x, base_filters * 2**level, batch_norm, name=f"down{level}", block=block)
         skips.append(x)
         x = layers.MaxPooling2D(2, name=f"down{level}_pool")(x)
-    x = conv_block(x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck")
+    x = conv_block(
+        x, base_filters * 2**depth, batch_norm, dropout_rate, name="bottleneck", block=block
+    )
     for level in reversed(range(depth)):
         filters = base_filters * 2**level
         x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same", name=f"up{level}_tconv")(
             x
         )
         x = layers.Concatenate(name=f"up{level}_concat")([x, skips[level]])
-        x = conv_block(x, filters, batch_norm, name=f"up{level}")
+        x = conv_block(x, filters, batch_norm, name=f"up{level}", block=block, convs=decoder_convs)
+    if stem_stride > 1:
+        x = layers.UpSampling2D(stem_stride, interpolation="bilinear", name="stem_upsample")(x)
     # The softmax is kept in float32 so that mixed precision cannot underflow probabilities.
     outputs = layers.Conv2D(
         num_classes, 1, activation="softmax", dtype="float32", name="probabilities"
@@ -53,10 +77,12 @@ def build_model(
     encoder: str = "unet",
     encoder_weights: str | None = None,
     depth: int = 4,
+    stem_stride: int = 1,
     **options,
 ) -> keras.Model:
     """The configured model: the plain U-Net, or a U-Net on a pretrained keras.applications
-    encoder (``encoder`` names it; ``encoder_weights`` is "imagenet", a file path or None)."""
+    encoder (``encoder`` names it; ``encoder_weights`` is "imagenet", a file path or None).
+    ``depth`` and ``stem_stride`` shape the plain U-Net only."""
     if encoder == "unet":
-        return build_unet(image_size, num_classes, depth=depth, **options)
+        return build_unet(image_size, num_classes, depth=depth, stem_stride=stem_stride, **options)
     return build_encoder_unet(image_size, num_classes, encoder, encoder_weights, **options)

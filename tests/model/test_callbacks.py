@@ -1,10 +1,12 @@
-"""Callbacks that stop training: early stopping on val mIoU and the time budget."""
+"""Callbacks that stop training (early stopping on val mIoU, the time budget) and the one that
+switches the loss's Lovász term on."""
 
 import keras
 import numpy as np
 
 from streetseg.model import callbacks
 from streetseg.model.callbacks import early_stopping
+from streetseg.model.losses import SegmentationLoss
 
 
 class _Counter(keras.callbacks.Callback):
@@ -44,8 +46,51 @@ def test_time_budget_stops_before_an_epoch_would_pass_it(monkeypatch):
     messages = []
     # Train begins at minute 0; each epoch begins and ends a minute later: epoch 1 ends at
     # minute 2 (1.5 min left, an epoch takes 1), epoch 2 at minute 4, past 3.5 - 1.
-    assert _fit([callbacks.TimeBudget(3.5, messages.append)]) == 2
+    budget = callbacks.TimeBudget(3.5, messages.append)
+    assert _fit([budget]) == 2
     assert "time budget of 3.5 min" in messages[0]
+    # After epoch 2 (minute 4) no further epoch fits: 2 epochs in all.
+    assert budget.planned_epochs == 2
+
+
+def _phase(start, epochs, budget=None):
+    model = keras.Sequential([keras.Input((3, 2)), keras.layers.Softmax()])
+    model.compile(loss=SegmentationLoss(2, lovasz_weight=1.0, lovasz_from=start))
+    messages = []
+    phase = callbacks.LossPhase(start, epochs, messages.append, budget)
+    phase.set_model(model)
+    return phase, model.loss.lovasz_active, messages
+
+
+def test_loss_phase_switches_the_lovasz_term_on_at_its_share_of_the_planned_epochs():
+    # 0.5 of 10 epochs: the first five (epochs 0-4 as Keras counts) go without the term.
+    phase, active, messages = _phase(0.5, 10)
+    assert float(active.numpy()) == 0.0
+    phase.on_epoch_begin(4)
+    assert float(active.numpy()) == 0.0 and not messages
+    phase.on_epoch_begin(5)
+    assert float(active.numpy()) == 1.0
+    assert messages == [
+        "epoch 6: the Lovász-softmax term is on from here "
+        "(train.loss.lovasz_from 0.5 of 10 planned epochs)"
+    ]
+    # Once on it stays on, and says so once.
+    phase.on_epoch_begin(6)
+    assert float(active.numpy()) == 1.0 and len(messages) == 1
+
+
+def test_loss_phase_follows_the_epochs_a_time_budget_leaves_room_for():
+    budget = callbacks.TimeBudget(10.0)
+    phase, active, _ = _phase(0.75, 40, budget)
+    # Before the budget has judged (first epoch): 0.75 of 40 = 30.
+    phase.on_epoch_begin(0)
+    assert float(active.numpy()) == 0.0
+    # The budget leaves room for 8 epochs in all: on from epoch 6 (0.75 * 8).
+    budget.planned_epochs = 8
+    phase.on_epoch_begin(5)
+    assert float(active.numpy()) == 0.0
+    phase.on_epoch_begin(6)
+    assert float(active.numpy()) == 1.0
 
 
 def test_epoch_progress_puts_the_epoch_time_and_rate_into_the_logs():

@@ -95,6 +95,14 @@ def test_stopping_rules_leave_the_fingerprint_alone_and_what_an_epoch_computes_d
     assert fingerprint(train_settings(early_stopping={"patience": 3}), [str(shard)]) == base
     assert fingerprint(train_settings(epochs=3), [str(shard)]) != base
     assert fingerprint(train_settings(augment={"flip": False}), [str(shard)]) != base
+    # The model and loss levers change what is trained: a state made without them is stale.
+    for changed in (
+        {"model": {"block": "separable"}},
+        {"model": {"stem_stride": 2}},
+        {"loss": {"lovasz_from": 0.5}},
+        {"loss": {"ohem_fraction": 0.25}},
+    ):
+        assert fingerprint(train_settings(**changed), [str(shard)]) != base, changed
 
 
 def test_state_from_other_settings_is_discarded(tmp_path):

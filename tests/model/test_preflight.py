@@ -22,6 +22,12 @@ def test_the_input_size_must_fit_the_model():
         ConfigError, match="divisible by 32 on both sides \\(encoder mobilenet_v2\\)"
     ):
         check_image_size([48, 64], {"encoder": "mobilenet_v2", "depth": 2})
+    # A stride-2 stem halves the input first: depth 3 then needs 2 * 2**3 = 16.
+    check_image_size([48, 64], {"encoder": "unet", "depth": 3, "stem_stride": 2})
+    with pytest.raises(
+        ConfigError, match=r"40x64 must be divisible by 16 .*\(depth 3, stem_stride 2\); e.g. 32x64"
+    ):
+        check_image_size([40, 64], {"encoder": "unet", "depth": 3, "stem_stride": 2})
 
 
 def test_a_model_with_other_classes_is_refused_from_its_metadata(tmp_path):

@@ -35,7 +35,14 @@ def test_from_config_reads_the_validated_section_once():
     settings = train_settings(image_size=[64, 96], model={"depth": 2}, loss={"dice_weight": 0.5})
     assert settings.num_classes == 8 and settings.image_size == (64, 96)
     assert settings.model.depth == 2 and settings.model.base_filters == 16
-    assert settings.loss_options() == {"focal_gamma": 0.0, "dice_weight": 0.5}
+    assert settings.loss_options() == {
+        "focal_gamma": 0.0,
+        "dice_weight": 0.5,
+        "lovasz_weight": 0.0,
+        "lovasz_from": 0.0,
+        "ohem_fraction": 0.0,
+    }
+    assert settings.model.block == "conv" and settings.model.decoder_convs == 2
     assert settings.augment_options() == {
         "flip": True,
         "min_scale": 0.6,

@@ -1,5 +1,5 @@
 """Training: the mIoU metric, the learning-rate schedule, class weights, and data-parallel
-training that scales the global batch."""
+training that scales the global batch (with the model and loss levers on)."""
 
 from __future__ import annotations
 
@@ -48,12 +48,17 @@ def test_class_weights_on_a_hand_worked_case():
 
 
 def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path):
-    # Data-parallel training: MirroredStrategy over two devices, exercised on two CPU devices.
-    command = train_command(tiny_train(2), shards, tmp_path, replicas=2)
+    # Data-parallel training: MirroredStrategy over two devices, exercised on two CPU devices,
+    # with the model and loss levers on: the Lovász switch is a variable of both replicas.
+    train = tiny_train(2)
+    train["model"].update(block="separable", decoder_convs=1, stem_stride=2)
+    train["loss"] = {"lovasz_weight": 1.0, "lovasz_from": 0.5, "ohem_fraction": 0.25}
+    command = train_command(train, shards, tmp_path, replicas=2)
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     process = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
     assert process.returncode == 0, process.stdout + process.stderr
     # Two replicas of 4 images each: 20 training images make 3 steps of 8 per epoch.
     assert "2 replica(s), global batch 8" in process.stdout
+    assert "epoch 2: the Lovász-softmax term is on from here" in process.stdout
     history = pd.read_csv(tmp_path / "history.tsv", sep="\t")
     assert list(history["epoch"]) == [1, 2] and history["val_miou"].notna().all()
