@@ -16,6 +16,7 @@ export PATH="$stub:$PATH"
 $PY bench/masks.py 100 1000 10000      # P1 and the growth of the mask stage
 $PY bench/rasterize.py 200 5           # P2
 $PY bench/dryrun.py 100 1000 10000     # P3 and the growth of the dry run
+$PY bench/dryrun_experiments.py 1000 20 # P11
 $PY bench/input_pipeline.py 200 3 60 6 # P4
 $PY bench/architecture.py 4 2          # the model and loss levers' training speed
 $PY bench/predict.py 100 5             # P5

@@ -1,4 +1,5 @@
-"""The devices a training job runs on: the distribution strategy, thread pools and seeds."""
+"""The devices a training job runs on: the distribution strategy, thread pools, seeds and
+the float precision."""
 
 from __future__ import annotations
 
@@ -40,3 +41,16 @@ def configure_tensorflow(threads: int | None, seed: int) -> None:
         except RuntimeError:
             pass  # TensorFlow already started (a caller built a strategy): keep its pools.
     keras.utils.set_random_seed(seed)
+
+
+def precision_policy(mixed: bool, log=print) -> str:
+    """Set Keras' global dtype policy and return its name: ``mixed_float16`` (float16
+    compute, float32 weights; Keras scales the loss, and the model's softmax stays float32)
+    when ``mixed`` is asked for and a GPU is visible, else ``float32``. On a CPU float16 is
+    slower, not faster, so it is refused there with a message."""
+    gpus = tf.config.list_logical_devices("GPU")
+    policy = "mixed_float16" if mixed and gpus else "float32"
+    if mixed and not gpus:
+        log("train.mixed_precision: no GPU visible, so training runs in float32")
+    keras.mixed_precision.set_global_policy(policy)
+    return policy

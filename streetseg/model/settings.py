@@ -83,6 +83,7 @@ class TrainSettings:
     early_stopping: EarlyStoppingSettings
     time_limit_minutes: float | None
     seed: int
+    mixed_precision: bool
     model: ModelSettings
     augment: AugmentSettings
 

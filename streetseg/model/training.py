@@ -26,7 +26,11 @@ from streetseg.model.checkpoints import (
     stop_on_sigterm,
 )
 from streetseg.model.crops import build_models
-from streetseg.model.devices import configure_tensorflow, distribution_strategy
+from streetseg.model.devices import (
+    configure_tensorflow,
+    distribution_strategy,
+    precision_policy,
+)
 from streetseg.model.losses import SegmentationLoss
 from streetseg.model.runs import history_table, run_record, write_run_record
 from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
@@ -270,6 +274,7 @@ def train_model(
     """
     started = time.perf_counter()
     configure_tensorflow(threads, settings.seed)
+    precision_policy(settings.mixed_precision, log)
     strategy = strategy or distribution_strategy(log)
     devices = [device.name for device in tf.config.list_logical_devices()]
     log(f"TensorFlow {tf.__version__}, devices: {devices}")

@@ -12,3 +12,35 @@ def test_a_multi_task_slurm_job_is_refused_with_the_reason(monkeypatch):
     monkeypatch.setenv("SLURM_NTASKS", "2")
     with pytest.raises(RuntimeError, match="2 SLURM tasks.*keras-team/keras#20585.*one node"):
         distribution_strategy(log=lambda *_: None)
+
+
+def test_mixed_precision_is_refused_without_a_gpu_and_float32_is_restored(monkeypatch):
+    import keras
+
+    from streetseg.model import devices
+
+    messages = []
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    assert devices.precision_policy(True, messages.append) == "float32"
+    assert keras.mixed_precision.global_policy().name == "float32"
+    assert messages == ["train.mixed_precision: no GPU visible, so training runs in float32"]
+    assert devices.precision_policy(False, messages.append) == "float32"
+    assert len(messages) == 1
+
+
+def test_mixed_precision_is_set_when_a_gpu_is_visible(monkeypatch):
+    import keras
+
+    from streetseg.model import devices
+    from streetseg.model.unet import build_unet
+
+    monkeypatch.setattr(devices.tf.config, "list_logical_devices", lambda kind: ["/GPU:0"])
+    try:
+        assert devices.precision_policy(True) == "mixed_float16"
+        model = build_unet((32, 32), 3, depth=2, base_filters=4)
+        # float16 compute inside, float32 weights and a float32 softmax out.
+        assert model.get_layer("down0_conv1").compute_dtype == "float16"
+        assert model.get_layer("down0_conv1").variable_dtype == "float32"
+        assert model.output.dtype == "float32"
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
