@@ -6,6 +6,7 @@ on 127.0.0.1 with its real CPUs and memory and two simulated GPUs.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import time
@@ -15,7 +16,7 @@ import pytest
 import yaml
 
 from tests.helpers import REPO
-from tests.helpers.snakefile import SNAKEMAKE, snakemake
+from tests.helpers.snakefile import SNAKEMAKE, TINY, snakemake
 
 pytestmark = pytest.mark.slurm
 
@@ -208,3 +209,27 @@ def test_workflow_runs_through_the_slurm_profile(slurm_cluster, tmp_path):
     assert "--signal=TERM@300" in output or rows[train]["State"] == "COMPLETED"
     if slurm_cluster.gpus:
         assert "gres/gpu=1" in rows[train]["AllocTRES"]
+
+    # Experiments on the same shards: each variant's training and evaluation are SLURM jobs
+    # of their own (experiment_train takes the train job's resources, a YAML alias in the
+    # profile); the summary runs on the submit host.
+    variants = workdir / "experiments.yaml"
+    variants.write_text(json.dumps({"experiments": {"base": {}, "seed2": {"train": {"seed": 2}}}}))
+    process = snakemake(
+        workdir, "--profile", str(profile), "experiments", "--configfile", str(TINY), str(variants)
+    )
+    jobs = submitted_jobs(process.stdout + process.stderr)
+    rows = sacct(*(job for job, _, _ in jobs))
+    assert all(rows[job]["State"] == "COMPLETED" for job, _, _ in jobs), rows
+    assert sorted(name for _, name, _ in jobs) == [
+        "experiment_evaluate",
+        "experiment_evaluate",
+        "experiment_train",
+        "experiment_train",
+    ]
+    summary = (results / "experiments" / "summary.tsv").read_text().splitlines()
+    assert [line.split("\t")[0] for line in summary[1:]] == ["base", "seed2"]
+    if slurm_cluster.gpus:
+        for job, name, _ in jobs:
+            if name == "experiment_train":
+                assert "gres/gpu=1" in rows[job]["AllocTRES"]
