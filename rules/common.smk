@@ -115,23 +115,24 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
 # Experiments (rules/experiments.smk): name -> the base config with its overrides merged in.
+# The schema is read once: validate() would read it again for every variant. The base config
+# already holds every default, so the merged variants need none filled in.
+with open(os.path.join(workflow.basedir, "schemas", "config.schema.yaml")) as handle:
+    CONFIG_SCHEMA = yaml.safe_load(handle)
+CONFIG_VALIDATOR = jsonschema.validators.validator_for(CONFIG_SCHEMA)(CONFIG_SCHEMA)
+
+
+def check_variant(variant):
+    """An experiment's merged config passes the schema, and its model fits its input."""
+    CONFIG_VALIDATOR.validate(variant)
+    train = variant["train"]
+    check_image_size(train["image_size"], train["model"])
+    check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
+
+
 try:
-    # Every variant's merged config passes the config schema, and its model fits its input;
-    # all bad variants are named in one message before any job.
-    # The schema is read once: validate() would read it again for every variant. The base
-    # config already holds every default, so the merged variants need none filled in.
-    with open(os.path.join(workflow.basedir, "schemas", "config.schema.yaml")) as schema:
-        schema = yaml.safe_load(schema)
-    EXPERIMENTS = experiment_configs(
-        config, jsonschema.validators.validator_for(schema)(schema).validate, SAFE_SAMPLE_ID
-    )
-    for name, variant in EXPERIMENTS.items():
-        train = variant["train"]
-        try:
-            check_image_size(train["image_size"], train["model"])
-            check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
-        except ValueError as problem:
-            raise ValueError(f"experiments.{name}: {problem}") from None
+    # All bad variants are named in one message before any job.
+    EXPERIMENTS = experiment_configs(config, check_variant, SAFE_SAMPLE_ID)
 except ValueError as problem:
     stop(problem)
 

@@ -89,7 +89,7 @@ def test_bad_experiments_are_all_named_before_any_job(tmp_path):
             "ok": {},
             "data_too": {"data": {"source": "folders"}},
             "typo": {"train": {"epoch": 3}},
-            "odd_size": {"train": {"image_size": [60, 64]}},
+            "odd_size": {"train": {"image_size": [62, 64]}},
         },
     )
     process = snakemake(
@@ -99,6 +99,7 @@ def test_bad_experiments_are_all_named_before_any_job(tmp_path):
     assert "Error: config: bad experiments:" in process.stderr
     assert "experiments.data_too: data cannot differ between experiments" in process.stderr
     assert "experiments.typo: train: Additional properties are not allowed" in process.stderr
+    assert "experiments.odd_size: train.image_size 62x64 must be divisible by 4" in process.stderr
     assert "Traceback" not in process.stderr
 
 
