@@ -76,7 +76,7 @@ def test_the_fingerprint_is_the_one_of_the_former_settings_dict(tmp_path):
     config = config_with_defaults(train={"model": {"depth": 3}})
     train = config["train"]
     keys = ("epochs", "batch_size", "learning_rate", "model", "augment", "schedule")
-    keys += ("warmup_epochs", "seed", "class_weighting", "loss")
+    keys += ("warmup_epochs", "seed", "class_weighting", "loss", "mixed_precision")
     former = {"image_size": list(train["image_size"]), **{key: train[key] for key in keys}}
     text = json.dumps(
         {"settings": former, "shards": [(shard.name, 4)]}, sort_keys=True, default=str
