@@ -122,10 +122,13 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
     assert list(saved_shares["image"]) == list(keras_shares["image"])
     assert set(saved_shares["model_id"]) != set(keras_shares["model_id"])
     results = workdir / "results" / "inference"
+    # The SavedModel's graph sums in another order than Keras's, so a pixel whose two best
+    # classes are within float rounding of each other (the 1-epoch model has a few) may
+    # flip: 1 of 4,096 pixels did in one CI run. Any real difference moves far more.
     for keras_mask, saved_mask in zip(keras_shares["mask"], saved_shares["mask"]):
-        np.testing.assert_array_equal(
-            read_mask(results / saved_mask), read_mask(results / keras_mask)
-        )
+        saved, expected = read_mask(results / saved_mask), read_mask(results / keras_mask)
+        assert saved.shape == expected.shape
+        assert np.mean(saved != expected) <= 0.001, saved_mask
 
 
 def check_tflite_matches_keras(tflite, keras_file):
