@@ -159,10 +159,16 @@ def chunk_resources(stage, **defaults):
     return {**defaults, **{name: getattr(value, "raw", value) for name, value in given.items()}}
 
 
-def encoder_weights_file(wildcards):
-    """A local encoder weights file, so that replacing it retrains ("imagenet" is Keras' own)."""
-    weights = config["train"]["model"]["encoder_weights"]
+def local_weights(train):
+    """The local encoder weights file of a train section, as an input list, so that replacing
+    it retrains ("imagenet" is Keras' own download; null is none)."""
+    weights = train["model"]["encoder_weights"]
     return [] if weights in (None, "imagenet") else [weights]
+
+
+def encoder_weights_file(wildcards):
+    """The main model's local encoder weights file, if any."""
+    return local_weights(config["train"])
 
 
 def demo_files(extension):
@@ -290,6 +296,5 @@ def experiment_files(pattern):
 
 
 def experiment_encoder_weights(wildcards):
-    """A variant's local encoder weights file, as encoder_weights_file gives the main one's."""
-    weights = experiment(wildcards)["train"]["model"]["encoder_weights"]
-    return [] if weights in (None, "imagenet") else [weights]
+    """A variant's local encoder weights file, if any."""
+    return local_weights(experiment(wildcards)["train"])
