@@ -12,7 +12,11 @@ sys.path.insert(0, workflow.basedir)
 
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.images import IMAGE_SUFFIXES
-from streetseg.common.overrides import describe_overrides, experiment_configs
+from streetseg.common.overrides import (
+    describe_overrides,
+    experiment_configs,
+    training_sources,
+)
 from streetseg.common.problems import format_problems
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
@@ -135,6 +139,8 @@ try:
     EXPERIMENTS = experiment_configs(config, check_variant, SAFE_SAMPLE_ID)
 except ValueError as problem:
     stop(problem)
+# Variants that differ only under predict score the model of the first with their training.
+TRAINED_BY = training_sources(EXPERIMENTS)
 
 
 wildcard_constraints:
@@ -281,8 +287,9 @@ def experiment(wildcards):
     return EXPERIMENTS[wildcards.experiment]
 
 
-def experiment_files(pattern):
-    """``pattern`` (with an {experiment} field) for every experiment; an error without any."""
+def experiment_files(pattern, trained=False):
+    """``pattern`` (with an {experiment} field) for every experiment, or with ``trained`` for
+    the experiment that trained each one's model; an error without any experiments."""
 
     def files(wildcards):
         if not EXPERIMENTS:
@@ -290,9 +297,16 @@ def experiment_files(pattern):
                 "snakemake experiments needs variants: add an `experiments:` section to the "
                 "config (docs/experiments.md)"
             )
-        return expand(pattern, experiment=EXPERIMENTS)
+        return [
+            pattern.format(experiment=TRAINED_BY[name] if trained else name) for name in EXPERIMENTS
+        ]
 
     return files
+
+
+def experiment_model(wildcards):
+    """The model an experiment is scored with (that of the variant that trained it)."""
+    return f"results/experiments/{TRAINED_BY[wildcards.experiment]}/model/model.keras"
 
 
 def experiment_encoder_weights(wildcards):

@@ -31,14 +31,16 @@ rule experiment_train:
         "../scripts/train.py"
 
 
-# One job per variant predicts and scores the whole test split. Its inputs are the model
+# One job per variant predicts and scores the whole test split, with the model of the
+# first variant that has the same train settings (a predict-only variant trains nothing;
+# its summary row repeats that training's time and history). Its inputs are the model
 # and the problem table, which the mask jobs all feed, so new masks rerun it; the photos
 # and masks are params. Per-file inputs and outputs here, as in the main predict and
 # evaluate rules, cost each variant ~0.1 s of DAG building at 1,000 samples (~2x the dry
 # run at 20 variants; docs/benchmarks.md, P11).
 rule experiment_evaluate:
     input:
-        model="results/experiments/{experiment}/model/model.keras",
+        model=experiment_model,
         problems="results/dataset/problems.tsv",
     output:
         predictions=directory("results/experiments/{experiment}/predictions"),
@@ -70,8 +72,8 @@ rule experiment_evaluate:
 
 rule experiments_summary:
     input:
-        history=experiment_files("results/experiments/{experiment}/model/history.tsv"),
-        run=experiment_files("results/experiments/{experiment}/model/run.json"),
+        history=experiment_files("results/experiments/{experiment}/model/history.tsv", trained=True),
+        run=experiment_files("results/experiments/{experiment}/model/run.json", trained=True),
         summary=experiment_files("results/experiments/{experiment}/metrics/summary.tsv"),
         per_class=experiment_files("results/experiments/{experiment}/metrics/per_class.tsv"),
     output:

@@ -92,3 +92,16 @@ def _reason(error: Exception) -> str:
             where = ".".join(map(str, candidate.absolute_path))
             return f"{where}: {candidate.message}" if where else candidate.message
     return str(error).strip()
+
+
+def training_sources(experiments: dict[str, dict]) -> dict[str, str]:
+    """Experiment name -> the experiment whose model it scores: the first (in config order)
+    with the same merged ``train`` section. Variants that differ only under ``predict`` (e.g.
+    ``predict.tta``) so share one training job instead of each training the same model."""
+    sources: dict[str, str] = {}
+    for name, variant in experiments.items():
+        sources[name] = next(
+            (other for other in sources if experiments[other]["train"] == variant["train"]),
+            name,
+        )
+    return sources

@@ -4,7 +4,12 @@ import re
 
 import pytest
 
-from streetseg.common.overrides import describe_overrides, experiment_configs, merge_overrides
+from streetseg.common.overrides import (
+    describe_overrides,
+    experiment_configs,
+    merge_overrides,
+    training_sources,
+)
 
 SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 BASE = {
@@ -90,3 +95,27 @@ def test_every_bad_experiment_is_named_in_one_message():
 def test_no_experiments_gives_an_empty_mapping():
     assert experiment_configs(BASE, _refuse_odd_epochs, SAFE) == {}
     assert experiment_configs({**BASE, "experiments": None}, _refuse_odd_epochs, SAFE) == {}
+
+
+def test_variants_that_differ_only_in_predict_share_the_first_ones_training():
+    config = dict(
+        BASE,
+        experiments={
+            "plain": {},
+            "deeper": {"train": {"model": {"depth": 5}}},
+            "plain_flip": {"predict": {"tta": "flip"}},
+            "deeper_flip": {"train": {"model": {"depth": 5}}, "predict": {"tta": "flip"}},
+            # Restating the base value trains the same model as "plain".
+            "plain_again": {"train": {"epochs": 10}},
+            "longer": {"train": {"epochs": 20}},
+        },
+    )
+    sources = training_sources(experiment_configs(config, lambda variant: None, SAFE))
+    assert sources == {
+        "plain": "plain",
+        "deeper": "deeper",
+        "plain_flip": "plain",
+        "deeper_flip": "deeper",
+        "plain_again": "plain",
+        "longer": "longer",
+    }
