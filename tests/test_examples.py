@@ -9,7 +9,7 @@ import pytest
 import yaml
 from snakemake.utils import validate
 
-from streetseg.common.overrides import experiment_configs, merge_overrides
+from streetseg.common.overrides import experiment_configs, merge_overrides, training_sources
 from streetseg.model.preflight import check_crop_size, check_image_size
 from tests.helpers import REPO
 
@@ -39,14 +39,31 @@ def test_every_example_validates_and_its_model_fits_its_input(name):
     _check_model(_config(name)["train"])
 
 
-def test_the_camvid_experiments_are_valid_variants():
-    config = _config("camvid-experiments.yaml")
+def _variants(name: str) -> tuple[dict, dict]:
+    config = _config(name)
     variants = experiment_configs(config, lambda variant: validate(variant, SCHEMA), SAFE)
-    assert "default" in variants and "original_unet" in variants
+    for variant in variants.values():
+        _check_model(variant["train"])
+        assert variant["train"]["time_limit_minutes"] == config["train"]["time_limit_minutes"]
+    return config, variants
+
+
+def test_the_camvid_comparison_is_the_winner_against_the_former_default_for_an_hour():
+    config, variants = _variants("camvid-experiments.yaml")
+    assert config["train"]["time_limit_minutes"] == 60
     # The winner is the example's own setting; the former default names its full convolutions.
     assert variants["separable"]["train"] == config["train"]
     assert config["train"]["model"]["block"] == "separable"
     assert variants["default"]["train"]["model"]["block"] == "conv"
-    for variant in variants.values():
-        _check_model(variant["train"])
-        assert variant["train"]["time_limit_minutes"] == config["train"]["time_limit_minutes"]
+    # Flip TTA is scored with the winner's model.
+    assert variants["separable_flip"]["predict"]["tta"] == "flip"
+    assert training_sources(variants)["separable_flip"] == "separable"
+
+
+def test_the_camvid_screen_differs_from_the_former_default_by_one_lever_each():
+    config, variants = _variants("camvid-screen.yaml")
+    assert "default" in variants and "original_unet" in variants
+    assert variants["separable"]["train"] == config["train"]
+    for name, variant in variants.items():
+        block = variant["train"]["model"]["block"]
+        assert block == ("separable" if name == "separable" else "conv"), name
