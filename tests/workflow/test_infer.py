@@ -146,7 +146,15 @@ def check_tflite_matches_keras(tflite, keras_file):
     lite = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
     expected = model.predict(batch, verbose=0)
     assert lite.shape == expected.shape
-    np.testing.assert_array_equal(lite.argmax(-1), expected.argmax(-1))
+    np.testing.assert_allclose(lite, expected, atol=1e-3)
+    # TFLite sums in another order than Keras, so a pixel whose two best classes are within
+    # float rounding of each other may flip (1 of 4,096 did in one CI run): every pixel
+    # whose class differs must be such a tie in the Keras probabilities.
+    lite_class = lite.argmax(-1)
+    differ = lite_class != expected.argmax(-1)
+    chosen = np.take_along_axis(expected, lite_class[..., None], -1)[..., 0]
+    assert np.all(expected.max(-1)[differ] - chosen[differ] < 1e-4)
+    assert differ.mean() <= 0.001
 
 
 def test_infer_without_a_usable_folder_stops_before_any_job_saying_why(tmp_path):
