@@ -47,7 +47,7 @@ def main(repeats: int = 5, steps: int = 2) -> None:
     quiet_tensorflow()
     import keras
 
-    from streetseg.model.training import compile_model
+    from streetseg.model.compiling import compile_model
     from streetseg.model.unet import build_unet
 
     rng = np.random.default_rng(7)

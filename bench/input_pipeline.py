@@ -4,7 +4,7 @@ Usage: .venv/bin/python bench/input_pipeline.py [N_SCENES] [REPEATS] [BATCHES] [
        (default: 200 3 60 6)
 
 Both sides use the default config: image_size [128, 160], batch 8, the default augmentation,
-and a U-Net of depth 4 with 16 base filters compiled as ``streetseg.model.training.compile_model``
+and a U-Net of depth 4 with 16 base filters compiled as ``streetseg.model.compiling.compile_model``
 does (Adam, segmentation loss, mean IoU).
 
 - pipeline: ``streetseg.data.pipeline.load_dataset`` over 2 train shards of N_SCENES demo scenes
@@ -34,7 +34,7 @@ def main(n_scenes: int = 200, repeats: int = 3, batches: int = 60, steps: int = 
     import keras
 
     from streetseg.data.pipeline import load_dataset
-    from streetseg.model.training import compile_model
+    from streetseg.model.compiling import compile_model
     from streetseg.model.unet import build_unet
 
     config = default_config()

@@ -32,6 +32,13 @@ def has_avx512() -> bool:
     return "avx512f" in (_cpuinfo_field("flags") or "").split()
 
 
+def has_bfloat16() -> bool:
+    """Whether the CPU flags of /proc/cpuinfo include bfloat16 arithmetic (avx512_bf16 or
+    amx_bf16), which oneDNN uses for mixed_bfloat16 training."""
+    flags = set((_cpuinfo_field("flags") or "").split())
+    return bool(flags & {"avx512_bf16", "amx_bf16"})
+
+
 def cpu_cores() -> int:
     """The cores this process may run on (its affinity mask, as SLURM and cgroups set it)."""
     with contextlib.suppress(AttributeError):

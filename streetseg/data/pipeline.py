@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from streetseg.data.shards import FEATURES as RECORD_FEATURES
 from streetseg.data.shards import IMAGE, MASK
+from streetseg.labels.classes import IGNORE_LABEL as IGNORE
 
 FEATURES = {
     key: tf.io.FixedLenFeature([], tf.string if kind == "bytes" else tf.int64)
@@ -48,18 +49,43 @@ def crop_pair(image, mask, crop_size):
     return image, mask
 
 
+def zoom_out_pair(image, mask, scale):
+    """Image and mask placed at a random position on a canvas ``scale`` (> 1) times their
+    size: black around the image, ignored (255) around the mask."""
+    shape = tf.shape(image)
+    canvas_h = tf.maximum(shape[0], tf.cast(tf.cast(shape[0], tf.float32) * scale, tf.int32))
+    canvas_w = tf.maximum(shape[1], tf.cast(tf.cast(shape[1], tf.float32) * scale, tf.int32))
+    top = tf.random.uniform([], 0, canvas_h - shape[0] + 1, dtype=tf.int32)
+    left = tf.random.uniform([], 0, canvas_w - shape[1] + 1, dtype=tf.int32)
+    image = tf.image.pad_to_bounding_box(image, top, left, canvas_h, canvas_w)
+    # Padding adds zeros: shift the mask so that they become 255 once shifted back.
+    mask = tf.image.pad_to_bounding_box(mask - IGNORE, top, left, canvas_h, canvas_w) + IGNORE
+    return image, mask
+
+
 def augment_pair(image, mask, image_size, augment: dict):
     """Random scale/crop and flip applied jointly to image and mask; colour jitter on the image.
 
-    The scale step crops a random window covering ``min_scale``..1 of each side of the full
-    image and resizes it to the input size, which zooms in by up to ``1 / min_scale``. With a
-    ``crop_size``, a random window of that size is then cut from the input-size image, unresized
-    (before the flip and jitter, which then work on the smaller crop), so the model trains on
-    crops at the input's scale.
+    The scale step draws a side fraction uniformly from ``min_scale``..``max_scale`` (1 by
+    default). Below 1 it crops a random window of that fraction of each side of the full
+    image, which zooms in by up to ``1 / min_scale``; above 1 it places the image on a canvas
+    that much larger (black, its mask ignored: :func:`zoom_out_pair`), which zooms out by up
+    to ``max_scale``. The window or canvas is then resized to the input size. With a
+    ``crop_size``, a random window of that size is then cut from the input-size image,
+    unresized (before the flip and jitter, which then work on the smaller crop), so the model
+    trains on crops at the input's scale.
     """
+    low, high = augment.get("min_scale", 1.0), augment.get("max_scale", 1.0)
+    scale = tf.random.uniform([], low, high)
+    if high > 1.0:
+        image, mask = tf.cond(
+            scale > 1.0,
+            lambda: zoom_out_pair(image, mask, scale),
+            lambda: (image, mask),
+        )
+        scale = tf.minimum(scale, 1.0)
     shape = tf.shape(image)
     height, width = tf.cast(shape[0], tf.float32), tf.cast(shape[1], tf.float32)
-    scale = tf.random.uniform([], augment.get("min_scale", 1.0), 1.0)
     crop_h = tf.maximum(1, tf.cast(height * scale, tf.int32))
     crop_w = tf.maximum(1, tf.cast(width * scale, tf.int32))
     top = tf.random.uniform([], 0, shape[0] - crop_h + 1, dtype=tf.int32)

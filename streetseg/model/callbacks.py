@@ -128,3 +128,33 @@ def early_stopping(patience: int, min_delta: float = 0.0) -> keras.callbacks.Ear
     return keras.callbacks.EarlyStopping(
         monitor="val_miou", mode="max", patience=patience, min_delta=min_delta, verbose=1
     )
+
+
+class _SwapAtEpochEnd(keras.callbacks.Callback):
+    """Swap the model's weights with the optimizer's moving averages at each epoch's end."""
+
+    def __init__(self, swapper: keras.callbacks.SwapEMAWeights):
+        super().__init__()
+        self.swapper = swapper
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.swapper._swap_variables()
+
+
+def install_weight_averaging(callbacks: list) -> None:
+    """Validate, checkpoint and save the exponential moving average of the weights
+    (``train.ema``: the optimizer's ``use_ema``) instead of the raw weights.
+
+    Keras' SwapEMAWeights, first in ``callbacks``, swaps the averages in for fit()'s own
+    validation. Another swap first at each epoch's end puts them in the model for the
+    whole-image twin, the history and the best checkpoint, and a last one, just before the
+    backup (the resumable state), puts the raw weights back, so that the backup holds the
+    raw weights in the model and the averages in the optimizer, as training left them.
+    """
+    swapper = keras.callbacks.SwapEMAWeights(swap_on_epoch=False)
+    backup = next(
+        i for i, c in enumerate(callbacks) if isinstance(c, keras.callbacks.BackupAndRestore)
+    )
+    callbacks.insert(backup, _SwapAtEpochEnd(swapper))
+    callbacks.insert(0, _SwapAtEpochEnd(swapper))
+    callbacks.insert(0, swapper)

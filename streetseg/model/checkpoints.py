@@ -68,7 +68,8 @@ def stop_on_sigterm():
 # Settings left out of the state's fingerprint, so that a rerun with other values resumes:
 # the early stopping and time budget decide when training stops, not what an epoch computes.
 # num_classes has never been part of it (a new class table rewrites the masks and shards).
-NOT_FINGERPRINTED = ("num_classes", "early_stopping", "time_limit_minutes")
+# jit_compile changes how a step runs, not what it computes.
+NOT_FINGERPRINTED = ("num_classes", "early_stopping", "time_limit_minutes", "jit_compile")
 
 
 def fingerprint(settings, shard_paths: list[str]) -> str:

@@ -8,6 +8,8 @@ import os
 import keras
 import tensorflow as tf
 
+from streetseg.common.machine import has_bfloat16
+
 
 def distribution_strategy(log=print):
     """The tf.distribute strategy for the devices this job has.
@@ -44,13 +46,33 @@ def configure_tensorflow(threads: int | None, seed: int) -> None:
 
 
 def precision_policy(mixed: bool, log=print) -> str:
-    """Set Keras' global dtype policy and return its name: ``mixed_float16`` (float16
-    compute, float32 weights; Keras scales the loss, and the model's softmax stays float32)
-    when ``mixed`` is asked for and a GPU is visible, else ``float32``. On a CPU float16 is
-    slower, not faster, so it is refused there with a message."""
+    """Set Keras' global dtype policy and return its name. With ``mixed``: ``mixed_float16``
+    (float16 compute, float32 weights; Keras scales the loss, and the model's softmax stays
+    float32) when a GPU is visible; ``mixed_bfloat16`` on a CPU with bfloat16 instructions
+    (AVX512_BF16 or AMX-BF16: 1.2-1.6x the images/s of float32 there, docs/benchmarks.md
+    P12); else ``float32`` with a message, since float16 and emulated bfloat16 are slower,
+    not faster, on other CPUs. Without ``mixed``: ``float32``."""
     gpus = tf.config.list_logical_devices("GPU")
-    policy = "mixed_float16" if mixed and gpus else "float32"
-    if mixed and not gpus:
-        log("train.mixed_precision: no GPU visible, so training runs in float32")
+    policy = "float32"
+    if mixed and gpus:
+        policy = "mixed_float16"
+    elif mixed and has_bfloat16():
+        policy = "mixed_bfloat16"
+        log(
+            "train.mixed_precision: the CPU has bfloat16 instructions, so training runs in "
+            "mixed_bfloat16 (the saved model is float32)"
+        )
+    elif mixed:
+        log(
+            "train.mixed_precision: no GPU and no bfloat16 instructions (AVX512_BF16 or "
+            "AMX-BF16) on this CPU, so training runs in float32"
+        )
     keras.mixed_precision.set_global_policy(policy)
     return policy
+
+
+def use_xla(setting: str):
+    """``train.jit_compile`` as Keras' compile() takes it: True or False for "on" and "off",
+    and Keras' own choice for "auto": XLA on one GPU, off on CPUs, where it was measured
+    5x slower for the separable U-Net (docs/benchmarks.md, P12)."""
+    return "auto" if setting == "auto" else setting == "on"

@@ -41,6 +41,7 @@ class AugmentSettings:
 
     flip: bool
     min_scale: float
+    max_scale: float
     color_jitter: float
     crop_size: tuple[int, int] | None
 
@@ -76,6 +77,8 @@ class TrainSettings:
     epochs: int
     batch_size: int
     learning_rate: float
+    weight_decay: float
+    ema: float
     schedule: str
     warmup_epochs: int
     class_weighting: str
@@ -84,6 +87,7 @@ class TrainSettings:
     time_limit_minutes: float | None
     seed: int
     mixed_precision: bool
+    jit_compile: str
     model: ModelSettings
     augment: AugmentSettings
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import statistics
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,76 +16,31 @@ import tensorflow as tf
 from streetseg.common.files import atomic_path
 from streetseg.data.pipeline import class_pixel_counts, load_dataset
 from streetseg.data.shards import count_records
-from streetseg.labels.classes import IGNORE_LABEL
-from streetseg.model.callbacks import EpochProgress, LossPhase, TimeBudget, early_stopping
+from streetseg.model.callbacks import (
+    EpochProgress,
+    LossPhase,
+    TimeBudget,
+    early_stopping,
+    install_weight_averaging,
+)
 from streetseg.model.checkpoints import (
     TrainingInterrupted,
     TrainingState,
     fingerprint,
     stop_on_sigterm,
 )
+from streetseg.model.compiling import class_weights, compile_model
 from streetseg.model.crops import build_models
 from streetseg.model.devices import (
     configure_tensorflow,
     distribution_strategy,
     precision_policy,
+    use_xla,
 )
-from streetseg.model.losses import SegmentationLoss
 from streetseg.model.runs import history_table, run_record, write_run_record
 from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.settings import TrainSettings
 from streetseg.model.unet import build_model
-
-
-def class_weights(counts: list[int], method: str, max_weight: float = 50.0) -> list[float] | None:
-    """Per-class loss weights from pixel counts, or None for unweighted training.
-
-    ``median_frequency`` is SegNet's median-frequency balancing, median(f) / f_c;
-    ``inverse_sqrt`` is 1 / sqrt(f_c), milder. Both are normalised so that the average pixel
-    weighs 1, classes with no pixels get weight 0, and weights are capped at ``max_weight``.
-    """
-    if method == "none":
-        return None
-    total = sum(counts)
-    frequency = [count / total if total else 0.0 for count in counts]
-    present = sorted(f for f in frequency if f > 0)
-    if not present:
-        return None
-    if method == "median_frequency":
-        median = statistics.median(present)
-        raw = [median / f if f > 0 else 0.0 for f in frequency]
-    elif method == "inverse_sqrt":
-        raw = [1 / math.sqrt(f) if f > 0 else 0.0 for f in frequency]
-    else:
-        raise ValueError(
-            f"unknown class weighting {method!r}; use none, median_frequency or inverse_sqrt"
-        )
-    mean = sum(f * w for f, w in zip(frequency, raw))
-    return [min(w / mean, max_weight) for w in raw]
-
-
-def mean_iou_metric(num_classes: int):
-    """Keras' dataset-level mean IoU: a confusion matrix accumulated over the whole epoch.
-
-    Classes absent from both truth and prediction are left out of the mean, and pixels
-    labelled 255 are ignored.
-    """
-    return keras.metrics.MeanIoU(
-        num_classes=num_classes, name="miou", ignore_class=IGNORE_LABEL, sparse_y_pred=False
-    )
-
-
-def compile_model(
-    model, num_classes: int, learning_rate, loss: dict | None = None, class_weights=None
-):
-    """Adam, the segmentation loss (cross-entropy skipping ignored pixels, class weights, and
-    the optional focal and Dice terms of ``loss``) and mean IoU."""
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate),
-        loss=SegmentationLoss(num_classes, class_weights, **(loss or {})),
-        metrics=[mean_iou_metric(num_classes)],
-    )
-    return model
 
 
 @dataclass(frozen=True)
@@ -161,7 +115,13 @@ def build_compiled_model(settings: TrainSettings, data: TrainingData, strategy, 
             budgeted=bool(settings.time_limit_minutes),
         )
         compile_model(
-            model, settings.num_classes, rate, settings.loss_options(), data.class_weights
+            model,
+            settings.num_classes,
+            rate,
+            settings.loss_options(),
+            data.class_weights,
+            optimizer={"weight_decay": settings.weight_decay, "ema": settings.ema},
+            jit_compile=use_xla(settings.jit_compile),
         )
     log(
         f"model: {model.count_params():,} parameters; {strategy.num_replicas_in_sync} "
@@ -251,6 +211,22 @@ def write_outputs(
     return table
 
 
+def float32_copy(model, settings: TrainSettings, best_path: Path):
+    """The model rebuilt in float32 with the best checkpoint's weights (the last ones without
+    a checkpoint), also written over that checkpoint: a model trained in mixed_bfloat16 then
+    predicts in float32 on any CPU, where bfloat16 without the instructions is slow."""
+    keras.mixed_precision.set_global_policy("float32")
+    copy = build_model(settings.image_size, settings.num_classes, **settings.model_options())
+    if not best_path.exists():
+        copy.set_weights(model.get_weights())
+        return copy
+    copy.set_weights(keras.models.load_model(best_path, compile=False).get_weights())
+    partial = best_path.with_name(f".partial-{best_path.name}")
+    copy.save(partial)
+    os.replace(partial, best_path)
+    return copy
+
+
 def train_model(
     settings: TrainSettings,
     train_shards: list[str],
@@ -274,7 +250,7 @@ def train_model(
     """
     started = time.perf_counter()
     configure_tensorflow(threads, settings.seed)
-    precision_policy(settings.mixed_precision, log)
+    policy = precision_policy(settings.mixed_precision, log)
     strategy = strategy or distribution_strategy(log)
     devices = [device.name for device in tf.config.list_logical_devices()]
     log(f"TensorFlow {tf.__version__}, devices: {devices}")
@@ -291,8 +267,12 @@ def train_model(
     schedule = getattr(model.optimizer, "_learning_rate", None)
     callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log, schedule)
     data = twin.install(callbacks, data) if twin else data
+    if settings.ema:
+        install_weight_averaging(callbacks)
     fit_resumably(model, data, settings.epochs, callbacks, state, log)
     model = twin.whole_model(state.best_path) if twin else model
+    if policy == "mixed_bfloat16":
+        model = float32_copy(model, settings, state.best_path)
     table = write_outputs(model, state, model_path, history_path, tensorboard_dir)
     if run_path:
         gpus = [gpu.name for gpu in tf.config.list_logical_devices("GPU")]

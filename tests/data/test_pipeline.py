@@ -1,6 +1,7 @@
 """The tf.data pipeline: augmentation moves image and mask together."""
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 from streetseg.data.pipeline import augment_pair
@@ -76,3 +77,37 @@ def test_crops_are_unresized_windows_of_the_input_with_their_masks(tmp_path):
             corners.add((top, left))
         assert len(corners) > 1  # the window moves
         assert (flips > 0) == flip
+
+
+def test_zooming_out_puts_the_image_on_a_larger_canvas_whose_mask_is_ignored():
+    # A 4x4 photo of grey 100 and class 1, at side fraction 2 (min = max = 2): an 8x8 canvas
+    # with the photo somewhere on it, resized back to 4x4. Nearest-neighbour sampling takes
+    # every other canvas pixel, and any 4 consecutive canvas rows (or columns) hold exactly 2
+    # sampled ones, so 2x2 = 4 pixels keep class 1 and the other 12 are ignored (255).
+    image = tf.fill([4, 4, 3], 100.0)
+    mask = tf.ones([4, 4, 1], tf.int32)
+    options = {"flip": False, "min_scale": 2.0, "max_scale": 2.0, "color_jitter": 0.0}
+    tf.random.set_seed(1)
+    positions = set()
+    for _ in range(12):
+        out_image, out_mask = augment_pair(image, mask, (4, 4), options)
+        labels = out_mask.numpy()[..., 0]
+        assert (labels == 1).sum() == 4 and (labels == 255).sum() == 12
+        # The photo stays grey and the canvas is black: bilinear resizing averages 2x2 blocks
+        # of canvas pixels, so one across the photo's edge gives 50, across a corner 25.
+        grey = out_image.numpy()[..., 0]
+        assert (grey[labels == 1] >= 25 - 1e-3).all() and (grey[labels == 255] <= 50 + 1e-3).all()
+        assert grey.max() == pytest.approx(100) and grey.min() == pytest.approx(0)
+        rows, columns = np.nonzero(labels == 1)
+        assert rows.max() - rows.min() == 1 and columns.max() - columns.min() == 1
+        positions.add((int(rows.min()), int(columns.min())))
+    assert len(positions) > 1  # the photo lands at random places on the canvas
+
+
+def test_without_max_scale_no_pixel_is_ignored():
+    image = tf.fill([8, 8, 3], 100.0)
+    mask = tf.ones([8, 8, 1], tf.int32)
+    options = {"flip": True, "min_scale": 0.5, "max_scale": 1.0, "color_jitter": 0.0}
+    for _ in range(5):
+        _, out_mask = augment_pair(image, mask, (8, 8), options)
+        assert (out_mask.numpy() == 1).all()

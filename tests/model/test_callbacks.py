@@ -106,3 +106,44 @@ def test_epoch_progress_puts_the_epoch_time_and_rate_into_the_logs():
     for logs in seen:
         assert logs["seconds"] > 0
         assert abs(logs["images_per_second"] - 4 / logs["seconds"]) < 1e-6
+
+
+class _Snapshot(keras.callbacks.Callback):
+    """The model's weights and the optimizer's averages at this point of each epoch's end."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.weights = [np.array(w) for w in self.model.get_weights()]
+        averages = self.model.optimizer._model_variables_moving_average
+        self.averages = [np.array(a.numpy()) for a in averages]
+
+
+def test_weight_averaging_checkpoints_the_average_and_backs_up_the_raw_weights(tmp_path):
+    from streetseg.model.callbacks import install_weight_averaging
+    from streetseg.model.compiling import make_optimizer
+
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(optimizer=make_optimizer(0.05, ema=0.9), loss="mse")
+    best = tmp_path / "best.keras"
+    after_checkpoint, after_backup = _Snapshot(), _Snapshot()
+    stack = [
+        keras.callbacks.ModelCheckpoint(best),
+        after_checkpoint,
+        keras.callbacks.BackupAndRestore(str(tmp_path / "backup")),
+    ]
+    install_weight_averaging(stack)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(32, 2)).astype("float32")
+    y = x @ np.array([[2.0], [-1.0]], "float32") + 3.0
+    model.fit(x, y, batch_size=4, epochs=2, verbose=0, callbacks=[*stack, after_backup])
+    # The checkpoint (and anything before the backup) saw the averages; the backup and later
+    # callbacks see the raw weights in the model and the averages back in the optimizer.
+    saved = keras.models.load_model(best, compile=False).get_weights()
+    for seen, average, stored in zip(after_checkpoint.weights, after_backup.averages, saved):
+        np.testing.assert_allclose(seen, average)
+        np.testing.assert_allclose(stored, average)
+    raw_differs = [
+        not np.allclose(raw, average)
+        for raw, average in zip(after_backup.weights, after_backup.averages)
+    ]
+    assert any(raw_differs)

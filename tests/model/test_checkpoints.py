@@ -70,13 +70,15 @@ def test_sigterm_saves_state_and_a_rerun_resumes_at_the_next_epoch(shards, tmp_p
 
 def test_the_fingerprint_is_the_one_of_the_former_settings_dict(tmp_path):
     # A state left by an interrupted run before the settings object existed still resumes:
-    # the digest is computed from the same values under the same keys.
+    # the digest is computed from the same values under the same keys (with the levers of
+    # issue 22: weight_decay, ema and augment.max_scale, which change what an epoch computes).
     shard = tmp_path / "train-00000-of-00001.tfrecord"
     shard.write_bytes(b"0123")
     config = config_with_defaults(train={"model": {"depth": 3}})
     train = config["train"]
     keys = ("epochs", "batch_size", "learning_rate", "model", "augment", "schedule")
     keys += ("warmup_epochs", "seed", "class_weighting", "loss", "mixed_precision")
+    keys += ("weight_decay", "ema")
     former = {"image_size": list(train["image_size"]), **{key: train[key] for key in keys}}
     text = json.dumps(
         {"settings": former, "shards": [(shard.name, 4)]}, sort_keys=True, default=str

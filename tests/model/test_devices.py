@@ -14,16 +14,22 @@ def test_a_multi_task_slurm_job_is_refused_with_the_reason(monkeypatch):
         distribution_strategy(log=lambda *_: None)
 
 
-def test_mixed_precision_is_refused_without_a_gpu_and_float32_is_restored(monkeypatch):
+def test_mixed_precision_is_refused_without_a_gpu_or_bfloat16_and_float32_is_restored(
+    monkeypatch,
+):
     import keras
 
     from streetseg.model import devices
 
+    monkeypatch.setattr(devices, "has_bfloat16", lambda: False)
     messages = []
     keras.mixed_precision.set_global_policy("mixed_float16")
     assert devices.precision_policy(True, messages.append) == "float32"
     assert keras.mixed_precision.global_policy().name == "float32"
-    assert messages == ["train.mixed_precision: no GPU visible, so training runs in float32"]
+    assert messages == [
+        "train.mixed_precision: no GPU and no bfloat16 instructions (AVX512_BF16 or AMX-BF16) "
+        "on this CPU, so training runs in float32"
+    ]
     assert devices.precision_policy(False, messages.append) == "float32"
     assert len(messages) == 1
 
@@ -44,3 +50,35 @@ def test_mixed_precision_is_set_when_a_gpu_is_visible(monkeypatch):
         assert model.output.dtype == "float32"
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+def test_mixed_precision_is_bfloat16_on_a_cpu_with_the_instructions(monkeypatch):
+    import keras
+
+    from streetseg.model import devices
+
+    monkeypatch.setattr(devices, "has_bfloat16", lambda: True)
+    messages = []
+    try:
+        assert devices.precision_policy(True, messages.append) == "mixed_bfloat16"
+        assert "mixed_bfloat16 (the saved model is float32)" in messages[0]
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [("fpu avx2 avx512f", False), ("avx512f avx512_bf16", True), ("amx_bf16 amx_tile", True)],
+)
+def test_bfloat16_is_read_from_the_cpu_flags(monkeypatch, flags, expected):
+    from streetseg.common import machine
+
+    monkeypatch.setattr(machine, "_cpuinfo_field", lambda name: flags)
+    assert machine.has_bfloat16() is expected
+
+
+def test_xla_is_keras_own_choice_unless_forced():
+    from streetseg.model.devices import use_xla
+
+    assert use_xla("auto") == "auto"
+    assert use_xla("on") is True and use_xla("off") is False

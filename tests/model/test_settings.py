@@ -46,6 +46,7 @@ def test_from_config_reads_the_validated_section_once():
     assert settings.augment_options() == {
         "flip": True,
         "min_scale": 0.6,
+        "max_scale": 1.0,
         "color_jitter": 0.3,
         "crop_size": None,
     }

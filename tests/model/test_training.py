@@ -1,5 +1,4 @@
-"""Training: the mIoU metric, the learning-rate schedule, class weights, and data-parallel
-training that scales the global batch (with the model and loss levers on)."""
+"""Training: the learning-rate schedule and data-parallel training that scales the global batch (with the model and loss levers on)."""
 
 from __future__ import annotations
 
@@ -10,20 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from streetseg.model.training import class_weights, learning_rate_schedule, mean_iou_metric
+from streetseg.model.training import learning_rate_schedule
 from tests.helpers.training import tiny_train, train_command
-
-
-def test_training_metric_accumulates_a_confusion_matrix_and_skips_absent_and_ignored():
-    # Truth [0, 0, 1, 255] against predictions [0, 1, 1, 2]: the ignored pixel does not count,
-    # class 2 never appears in truth or (non-ignored) prediction, so IoU(0) = 1/2, IoU(1) = 1/2
-    # and the mean is 0.5 over two classes, not 1/3 over three.
-    metric = mean_iou_metric(3)
-    truth = np.array([[0, 0, 1, 255]])
-    prediction = np.eye(3)[[[0, 1, 1, 2]]].astype(np.float32)
-    metric.update_state(truth[:, :2], prediction[:, :2])
-    metric.update_state(truth[:, 2:], prediction[:, 2:])
-    assert float(metric.result()) == pytest.approx(0.5)
 
 
 def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
@@ -34,17 +21,6 @@ def test_cosine_schedule_warms_up_to_the_peak_then_decays_to_zero():
     assert float(schedule(60)) == pytest.approx(0.005, rel=1e-3)  # half way down the cosine
     assert float(schedule(110)) == pytest.approx(0.0, abs=1e-7)
     assert learning_rate_schedule(0.01, "constant", 110, 10) == 0.01
-
-
-def test_class_weights_on_a_hand_worked_case():
-    # Frequencies 0.5, 0.25, 0.25, 0: median of the present ones is 0.25, so raw weights are
-    # 0.5, 1, 1 (absent class 0); the mean pixel weight 0.5*0.5 + 0.25 + 0.25 = 0.75 -> /0.75.
-    weights = class_weights([50, 25, 25, 0], "median_frequency")
-    assert weights == pytest.approx([0.5 / 0.75, 1 / 0.75, 1 / 0.75, 0.0])
-    # inverse_sqrt: 1/sqrt(.5), 2, 2 with mean .5*1.414+.25*2+.25*2 = 1.7071.
-    weights = class_weights([50, 25, 25, 0], "inverse_sqrt")
-    assert weights == pytest.approx([1.41421 / 1.70711, 2 / 1.70711, 2 / 1.70711, 0.0], rel=1e-4)
-    assert class_weights([1, 2], "none") is None
 
 
 def test_mirrored_training_scales_the_global_batch_and_finishes(shards, tmp_path):
