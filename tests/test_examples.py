@@ -9,7 +9,7 @@ import pytest
 import yaml
 from snakemake.utils import validate
 
-from streetseg.common.overrides import experiment_configs, merge_overrides, training_sources
+from streetseg.common.overrides import experiment_configs, merge_overrides
 from streetseg.model.preflight import check_crop_size, check_image_size
 from tests.helpers import REPO
 

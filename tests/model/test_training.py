@@ -1,11 +1,11 @@
-"""Training: the learning-rate schedule and data-parallel training that scales the global batch (with the model and loss levers on)."""
+"""Training: the learning-rate schedule and data-parallel training that scales the global
+batch (with the model and loss levers on)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 
-import numpy as np
 import pandas as pd
 import pytest
 

@@ -9,9 +9,12 @@
 
 Polygon coordinates are fractions of the image's width and height; each part of ``polygon`` is
 one outline. A label without ``polygon`` is painted as its box (topX, topY, bottomX, bottomY,
-also fractions). Real exports hold vertices just outside 0..1: values within
-:data:`FRACTION_SLACK` of the image are clipped to its border, values further out are an
-error. ``image_details`` must give the size, as the fractions cannot be placed without it.
+also fractions). Real exports hold vertices outside 0..1 (objects cut off by the frame): values
+within :data:`~streetseg.labels.formats.base.NORMALISED_SLACK` of the image are kept as they
+are, and the rasteriser clips the fill at the image's edge, never moving a vertex (as the COCO
+route of the same polygons does); values further out are an error. The size comes from
+``image_details`` (``width``/``height``, e.g. "499px") or, as newer exports write it, the
+line's own ``image_width``/``image_height``; the fractions cannot be placed without it.
 Labels are painted in file order; ``isCrowd`` does not change that. The image is matched by
 the last segment of ``image_url``.
 """
@@ -24,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from streetseg.labels.formats.base import (
+    NORMALISED_SLACK,
     AnnotatedObject,
     Annotation,
     AnnotationError,
@@ -36,7 +40,6 @@ from streetseg.labels.formats.base import (
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 
-FRACTION_SLACK = 0.05
 BOX_KEYS = ("topX", "topY", "bottomX", "bottomY")
 
 
@@ -79,14 +82,25 @@ def _pixels(value) -> int | float:
     return value
 
 
+def _size(item: dict, where: str) -> tuple[int, int]:
+    """The image size of a line: ``image_details`` width and height, else the line's
+    ``image_width`` and ``image_height``."""
+    details = item.get("image_details")
+    if isinstance(details, dict) and "width" in details and "height" in details:
+        with error_context(where=f"{where} image_details"):
+            return parse_size(_pixels(details["width"]), _pixels(details["height"]))
+    if "image_width" in item and "image_height" in item:
+        return parse_size(_pixels(item["image_width"]), _pixels(item["image_height"]))
+    raise AnnotationError(
+        "gives no image size: neither image_details width and height nor image_width and "
+        "image_height"
+    )
+
+
 def parse_line(path, where: str, item: dict) -> Annotation:
     """Read the labels of one line."""
     with error_context(path, where):
-        details = item.get("image_details")
-        if not isinstance(details, dict) or "width" not in details or "height" not in details:
-            raise AnnotationError("image_details gives no width and height")
-        with error_context(where=f"{where} image_details"):
-            width, height = parse_size(_pixels(details["width"]), _pixels(details["height"]))
+        width, height = _size(item, where)
         annotation = Annotation(str(path), url_image_name(item["image_url"]), width, height)
         labels = item.get("label", [])
         if not isinstance(labels, list):
@@ -106,12 +120,15 @@ def parse_line(path, where: str, item: dict) -> Annotation:
 
 
 def _fraction(values: np.ndarray, name) -> np.ndarray:
-    """Fractions clipped to 0..1; one further out than the slack is an error naming it by
-    ``name(index)``."""
-    bad = np.flatnonzero((values < -FRACTION_SLACK) | (values > 1 + FRACTION_SLACK))
+    """The fractions as they are; one further out of 0..1 than the slack is an error naming
+    it by ``name(index)``."""
+    bad = np.flatnonzero((values < -NORMALISED_SLACK) | (values > 1 + NORMALISED_SLACK))
     if bad.size:
-        raise AnnotationError(f"{name(bad[0])} is {values[bad[0]]:g}, outside 0..1")
-    return np.clip(values, 0.0, 1.0)
+        raise AnnotationError(
+            f"{name(bad[0])} is {values[bad[0]]:g}, outside 0..1 by more than "
+            f"{NORMALISED_SLACK:g} of the image"
+        )
+    return values
 
 
 def _point(index: int) -> str:

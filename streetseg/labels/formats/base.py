@@ -18,6 +18,11 @@ MAX_MULTI_IMAGE_BYTES = 4 * 1024 * 1024 * 1024
 MAX_POINTS_PER_POLYGON = 100_000
 # Coordinates beyond this are corrupt, not merely outside the image (they would overflow).
 MAX_COORDINATE = 1e7
+# Formats with coordinates relative to the image's size (Azure ML fractions, Label Studio
+# percentages) hold objects cut off by the frame just past its edge: coordinates up to this
+# share of a side outside the image are read as they are and the fill is clipped at the edge
+# (no vertex moves); further out is a broken file (pixels written as fractions, a wrong size).
+NORMALISED_SLACK = 0.25
 NO_DTD = "a DTD or entity declaration is not allowed"
 # The settings of every XML parse: expand no entities, load no DTD, never touch the network.
 SAFE_XML = {

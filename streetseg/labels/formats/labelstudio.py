@@ -30,6 +30,7 @@ import numpy as np
 
 from streetseg.labels.formats.base import (
     MAX_MULTI_IMAGE_BYTES,
+    NORMALISED_SLACK,
     AnnotatedObject,
     Annotation,
     AnnotationError,
@@ -42,10 +43,8 @@ from streetseg.labels.formats.base import (
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 from streetseg.labels.formats.lsrle import decode_mask
 
-# Coordinates are percentages, which Label Studio's editor keeps inside the image; this much
-# beyond 0..100 (rounding) is tolerated, more is a broken file (pixels written as percent, a
-# wrong original size).
-PERCENT_SLACK = 1.0
+# Coordinates are percentages; base.NORMALISED_SLACK says how far past 0..100 they may lie.
+PERCENT_SLACK = 100 * NORMALISED_SLACK
 SHAPES = {"polygon", "rectangle", "brush"}
 # Counted in Annotation.skipped: key points have no area; ellipses are not read.
 SKIPPED = {"keypointlabels", "keypoint", "ellipselabels", "ellipse"}
@@ -208,6 +207,14 @@ def _percent(value, what: str, scale: float) -> float:
     return number * scale / 100
 
 
+def _extent(value, what: str, scale: float) -> float:
+    """A rectangle's width or height: a percentage of the image side, of either sign."""
+    number = parse_number(value, what)
+    if not -100 - PERCENT_SLACK <= number <= 100 + PERCENT_SLACK:
+        raise AnnotationError(f"{what} is {number}%, outside -100..100")
+    return number * scale / 100
+
+
 def _shape(result, shape, label, where, width, height) -> AnnotatedObject:
     value = result["value"]
     if shape == "brush":
@@ -226,10 +233,10 @@ def _shape(result, shape, label, where, width, height) -> AnnotatedObject:
         ]
         return AnnotatedObject(label, where, vertices=polygon_from_points(pairs))
     x, y = _percent(value.get("x"), "x", width), _percent(value.get("y"), "y", height)
-    w = _percent(value.get("width"), "width", width)
-    h = _percent(value.get("height"), "height", height)
-    if w < 0 or h < 0:
-        raise AnnotationError(f"rectangle has a negative size: {w}x{h} px")
+    # The editor writes a negative width or height for a box dragged past its corner: the
+    # box then extends left of x or above y (along its rotation), as the corners below draw.
+    w = _extent(value.get("width"), "width", width)
+    h = _extent(value.get("height"), "height", height)
     angle = math.radians(parse_number(value.get("rotation", 0), "rotation"))
     along, down = (math.cos(angle), math.sin(angle)), (-math.sin(angle), math.cos(angle))
     corners = [(0, 0), (w, 0), (w, h), (0, h)]
@@ -237,7 +244,11 @@ def _shape(result, shape, label, where, width, height) -> AnnotatedObject:
         [(x + a * along[0] + b * down[0], y + a * along[1] + b * down[1]) for a, b in corners]
     )
     if angle == 0:  # Exact corners, as a box is written in the other formats.
-        vertices = np.array([(x, y), (x + w, y), (x + w, y + h), (x, y + h)], dtype=np.float64)
+        left, top = min(x, x + w), min(y, y + h)
+        right, bottom = left + abs(w), top + abs(h)
+        vertices = np.array(
+            [(left, top), (right, top), (right, bottom), (left, bottom)], dtype=np.float64
+        )
     return AnnotatedObject(label, where, vertices=vertices)
 
 

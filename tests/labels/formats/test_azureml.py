@@ -47,16 +47,42 @@ def _read(path, name="a.jpg"):
     return AnnotationReader().read(path, name)[1]
 
 
-def test_vertices_just_outside_are_clipped_and_boxes_are_read(tmp_path):
-    polygon = {"label": "road", "isCrowd": 0, "polygon": [[-0.01, 0.5, 1.02, 0.5, 0.5, 1.0]]}
+def test_vertices_just_outside_are_kept_and_boxes_are_read(tmp_path):
+    # A car cut off by the frame lies past the edge: its vertices stay where they are (the
+    # rasteriser clips the fill), as the COCO route of the same polygon keeps them.
+    polygon = {"label": "road", "isCrowd": 0, "polygon": [[-0.01, 0.5, 1.1, 0.5, 0.5, 1.0]]}
     box = {"label": "car", "topX": 0.1, "topY": 0.2, "bottomX": 0.5, "bottomY": 1.0}
     path = _write(tmp_path, _line([polygon, box]), _line([], "b.jpg"))
     road, car = _read(path).objects
-    np.testing.assert_array_equal(road.vertices, [[0, 50], [200, 50], [100, 100]])
+    np.testing.assert_allclose(road.vertices, [[-2, 50], [220, 50], [100, 100]])
     np.testing.assert_allclose(car.vertices, [[20, 20], [100, 20], [100, 100], [20, 100]])
     assert (road.where, car.where) == ("line 1 label 1 ('road') part 1", "line 1 label 2 ('car')")
     assert detect_format(path) == "azureml_jsonl"
     assert image_names(path, "azureml_jsonl") == ["a.jpg", "b.jpg"]
+
+
+def test_the_size_may_be_the_line_s_own_image_width_and_height(tmp_path):
+    # Azure ML's newer exports give the size at the top of the line, beside image_details
+    # that holds only the format.
+    line = {**_line([POLY], details={"format": "jpg"}), "image_width": 200, "image_height": 100}
+    annotation = _read(_write(tmp_path, line))
+    assert (annotation.width, annotation.height) == (200, 100)
+    np.testing.assert_allclose(annotation.objects[0].vertices, [[0, 0], [100, 0], [100, 50]])
+
+
+def test_a_polygon_past_the_frame_fills_as_its_coco_version(tmp_path, classes):
+    # The same car, cut off by the right edge, as Azure ML fractions and as COCO pixels.
+    from tests.helpers.format_writers import write_coco_json
+
+    Image.new("RGB", (200, 100)).save(tmp_path / "a.jpg")
+    fractions = [0.613, 0.217, 1.081, 0.353, 0.907, 0.893, 0.551, 0.707]
+    _write(tmp_path, _line([{"label": "road", "polygon": [fractions]}]))
+    pixels = np.array(fractions).reshape(-1, 2) * [200, 100]
+    write_coco_json(tmp_path / "coco.json", [("a.jpg", 200, 100, [("road", pixels)])], ["road"])
+    azure = make_mask(tmp_path / "export.jsonl", tmp_path / "a.jpg", tmp_path / "az.png", classes)
+    coco = make_mask(tmp_path / "coco.json", tmp_path / "a.jpg", tmp_path / "coco.png", classes)
+    np.testing.assert_array_equal(azure, coco)
+    assert (azure[:, -1] != 0).any()  # the fill reaches the edge
 
 
 def test_listing_a_folder_finds_the_images_of_an_azure_export(tmp_path):
@@ -77,7 +103,8 @@ POLY = {"label": "road", "polygon": [[0, 0, 0.5, 0, 0.5, 0.5]]}
     [
         (
             [_line([{**POLY, "polygon": [[0, 0, 1.5, 0, 0.5, 0.5]]}])],
-            "FILE: line 1 label 1 ('road') part 1: x of point 2 is 1.5, outside 0..1",
+            "FILE: line 1 label 1 ('road') part 1: x of point 2 is 1.5, outside 0..1 by more "
+            "than 0.25 of the image",
         ),
         (
             [_line([{**POLY, "polygon": [[0, 0, 0.5, 0, 0.5]]}])],
@@ -89,12 +116,16 @@ POLY = {"label": "road", "polygon": [[0, 0, 0.5, 0, 0.5, 0.5]]}
         ),
         (
             [_line([{"label": "car", "topX": 0.1, "topY": 0.2, "bottomX": 7, "bottomY": 0.9}])],
-            "FILE: line 1 label 1 ('car'): bottomX is 7, outside 0..1",
+            "FILE: line 1 label 1 ('car'): bottomX is 7, outside 0..1 by more than 0.25",
         ),
         ([_line([{"label": "car"}])], "FILE: line 1 label 1 ('car'): has neither a polygon nor"),
         ([_line([{**POLY, "label": ""}])], "FILE: line 1 label 1: missing label name: ''"),
         ([_line(["road"])], "FILE: line 1 label 1: not an object (is this classification?)"),
-        ([_line([POLY], details={})], "FILE: line 1: image_details gives no width and height"),
+        (
+            [_line([POLY], details={})],
+            "FILE: line 1: gives no image size: neither image_details width and height nor "
+            "image_width and image_height",
+        ),
         (
             [_line([POLY], details={"width": "wide", "height": 3})],
             "FILE: line 1 image_details: width is not a number: 'wide'",

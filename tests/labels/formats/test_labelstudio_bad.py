@@ -152,3 +152,26 @@ def test_a_local_files_path_cannot_lead_out_of_the_data_folder(tmp_path):
     directory_samples(str(folder), problems)
     # Only the name is kept, so the reference cannot climb: the image is looked for inside.
     assert [p.problem for p in problems] == [f"lists an image that is not in {folder}"]
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "width", "height"),
+    [(10, 25, 40, 50), (50, 25, -40, 50), (10, 75, 40, -50), (50, 75, -40, -50)],
+)
+def test_a_box_dragged_past_its_corner_is_the_same_box(tmp_path, classes, x, y, width, height):
+    # Label Studio writes a box dragged up or left of its first corner with a negative width
+    # or height from that corner: all four of these are the box x 10..50 %, y 25..75 % of a
+    # 10x8 image, i.e. pixels 1..5 across and 2..6 down.
+    from PIL import Image as PILImage
+
+    from streetseg.labels.masks import make_mask
+
+    value = {"x": x, "y": y, "width": width, "height": height, "rectanglelabels": ["road"]}
+    box = {"id": "b", "type": "rectanglelabels", **SIZE, "value": value}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([_task([box])]))
+    PILImage.new("RGB", (10, 8)).save(tmp_path / "a.jpg")
+    mask = make_mask(path, tmp_path / "a.jpg", tmp_path / "a.png", classes)
+    road = next(c["id"] for c in classes if c["name"] == "road")
+    rows, columns = (mask == road).nonzero()
+    assert (rows.min(), rows.max(), columns.min(), columns.max()) == (2, 5, 1, 4)
