@@ -44,6 +44,15 @@ CASES = [
         '<?xml version="1.0" encoding="bogus"?><annotation/>',
         "malformed XML",
     ),
+    # Declared UTF-8, holding one Latin-1 byte: lxml raises OSError, not a syntax error.
+    case(
+        "xml-latin1-byte-in-utf8",
+        "a.xml",
+        b'<?xml version="1.0" encoding="UTF-8"?>' + VOC_ROAD.replace("road", "caf\xe9").encode(
+            "latin-1"
+        ),
+        "malformed XML: Invalid bytes in character encoding",
+    ),
     case(
         "xml-nested-too-deep",
         "a.xml",
@@ -109,3 +118,19 @@ def test_unknown_format_name_is_refused(tmp_path, classes):
         ["unknown annotation format"],
         fmt="yolo",
     )
+
+
+def test_an_undecodable_xml_is_a_problem_row_of_the_listing_not_a_crash(tmp_path):
+    from streetseg.data.samples import directory_samples
+
+    write(tmp_path / "a.png", image_bytes())
+    write(tmp_path / "b.png", image_bytes())
+    write(tmp_path / "b.xml", VOC_ROAD)
+    bad = b'<?xml version="1.0" encoding="UTF-8"?><annotation><name>caf\xe9</name></annotation>'
+    write(tmp_path / "a.xml", bad)
+    problems: list = []
+    table = directory_samples(str(tmp_path), problems)
+    assert "b" in list(table["sample"])
+    assert [(p.file, p.problem) for p in problems if "a.xml" in str(p.file)] == [
+        (str(tmp_path / "a.xml"), "malformed XML: Invalid bytes in character encoding")
+    ]

@@ -148,8 +148,8 @@ def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     path = check_file_size(path, limit)
     try:
         tree = etree.parse(str(path), etree.XMLParser(**SAFE_XML))
-    except etree.XMLSyntaxError as error:
-        raise AnnotationError(f"malformed XML: {error}", path) from None
+    except (etree.XMLSyntaxError, OSError, UnicodeError) as error:
+        raise AnnotationError(f"malformed XML: {_xml_error(error, path)}", path) from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url is not None:
         raise AnnotationError(NO_DTD, path)
     return tree.getroot()
@@ -186,8 +186,16 @@ def iter_xml_children(path: str | Path, limit: int | None = None):
             if depth == 1:
                 yield element
                 root.remove(element)
-    except etree.XMLSyntaxError as error:
-        raise AnnotationError(f"malformed XML: {error}", path) from None
+    except (etree.XMLSyntaxError, OSError, UnicodeError) as error:
+        raise AnnotationError(f"malformed XML: {_xml_error(error, path)}", path) from None
+
+
+def _xml_error(error: Exception, path) -> str:
+    """lxml's message without the file name it repeats: an encoding error is an OSError
+    "Error reading file 'PATH': Invalid bytes in character encoding"."""
+    text = str(error)
+    prefix = f"Error reading file '{path}': "
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 class _DuplicateKey(Exception):
