@@ -48,9 +48,8 @@ CASES = [
     case(
         "xml-latin1-byte-in-utf8",
         "a.xml",
-        b'<?xml version="1.0" encoding="UTF-8"?>' + VOC_ROAD.replace("road", "caf\xe9").encode(
-            "latin-1"
-        ),
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        + VOC_ROAD.replace("road", "caf\xe9").encode("latin-1"),
         "malformed XML: Invalid bytes in character encoding",
     ),
     case(
