@@ -74,7 +74,9 @@ def experiment_row(
     per_class_path: str,
 ) -> dict:
     """A variant's row: overrides, machine, train wall time, images/s, epochs, best val mIoU
-    (the epoch its checkpoint was kept from), test mIoU, pixel accuracy and per-class IoU."""
+    (the epoch its checkpoint was kept from), test mIoU, pixel accuracy, then per class the
+    IoU, and the precision and recall where ``per_class_path`` has them (a class predicted
+    far more often than it is there shows as low precision, which IoU alone hides)."""
     history = pd.read_csv(history_path, sep="\t")
     run = read_run_record(run_path)
     summary = pd.read_csv(summary_path, sep="\t").iloc[0]
@@ -92,8 +94,11 @@ def experiment_row(
         "test_mIoU": round(float(summary["mIoU"]), 4),
         "pixel_accuracy": round(float(summary["pixel_accuracy"]), 4),
     }
-    for name_, iou in zip(per_class["class"], per_class["IoU"]):
-        row[f"IoU_{name_}"] = None if pd.isna(iou) else round(float(iou), 4)
+    for column in ("IoU", "precision", "recall"):
+        if column not in per_class:
+            continue
+        for class_name, value in zip(per_class["class"], per_class[column]):
+            row[f"{column}_{class_name}"] = None if pd.isna(value) else round(float(value), 4)
     return row
 
 

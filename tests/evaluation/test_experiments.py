@@ -10,7 +10,7 @@ from tests.helpers.charts import write_tsv
 RUN = {"machine": "Test CPU, 2 cores, AVX-512", "wall_seconds": 90.0, "images_per_second": 7.5}
 
 
-def _variant(folder, name, overrides, val_miou, test_miou, ious, epochs):
+def _variant(folder, name, overrides, val_miou, test_miou, ious, epochs, precisions=None):
     folder.mkdir()
     history = pd.DataFrame(
         {
@@ -25,6 +25,8 @@ def _variant(folder, name, overrides, val_miou, test_miou, ious, epochs):
     run.write_text(json.dumps({**RUN, "epochs": epochs}))
     summary = pd.DataFrame([{"mIoU": test_miou, "pixel_accuracy": 0.9, "n_images": 3}])
     per_class = pd.DataFrame({"class": ["road", "sky"], "IoU": ious})
+    if precisions:
+        per_class["precision"], per_class["recall"] = precisions, [1.0, float("nan")]
     return {
         "name": name,
         "overrides": overrides,
@@ -37,7 +39,14 @@ def _variant(folder, name, overrides, val_miou, test_miou, ious, epochs):
 
 def test_a_row_holds_the_overrides_speed_best_val_epoch_and_test_scores(tmp_path):
     variant = _variant(
-        tmp_path / "a", "deep", "train.model.depth=5", [0.2, 0.45, 0.4], 0.375, [0.5, 0.25], 3
+        tmp_path / "a",
+        "deep",
+        "train.model.depth=5",
+        [0.2, 0.45, 0.4],
+        0.375,
+        [0.5, 0.25],
+        3,
+        precisions=[0.5, 0.3],
     )
     assert experiment_row(**variant) == {
         "experiment": "deep",
@@ -52,6 +61,10 @@ def test_a_row_holds_the_overrides_speed_best_val_epoch_and_test_scores(tmp_path
         "pixel_accuracy": 0.9,
         "IoU_road": 0.5,
         "IoU_sky": 0.25,
+        "precision_road": 0.5,
+        "precision_sky": 0.3,
+        "recall_road": 1.0,
+        "recall_sky": None,
     }
 
 
