@@ -51,6 +51,21 @@ def from_message(message: str, file: str, sample: str = "") -> Problem:
     return Problem(sample, str(file), where, reason)
 
 
+def from_error(error: Exception, file: str, sample: str = "") -> Problem:
+    """A problem from an exception: its own fields where it carries them (an AnnotationError
+    names ``file``, ``where`` and ``problem``; streetseg.labels.formats.base), so a reason
+    that holds ": " is never cut; otherwise its message, split by :func:`from_message`."""
+    problem = getattr(error, "problem", None)
+    if isinstance(problem, str):
+        return Problem(
+            sample,
+            getattr(error, "file", None) or str(file),
+            getattr(error, "where", None) or "",
+            problem,
+        )
+    return from_message(str(error), file, sample)
+
+
 def describe(problem: Problem) -> str:
     """One problem as an error message: "file: object: problem" (or "file: problem")."""
     parts = [problem.file, problem.object, problem.problem]

@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from streetseg.common.images import IMAGE_SUFFIXES
-from streetseg.common.problems import Problem, describe, from_message
+from streetseg.common.problems import Problem, describe, from_error
 from streetseg.data.locations import (
     ANNOTATION_SUFFIXES,
     HIDDEN,
@@ -83,7 +83,7 @@ def directory_samples(
                 rows += _listed_images(path, names, folder, root, found)
                 continue
         except AnnotationError as error:
-            found.append(from_message(str(error), str(path), path.stem))
+            found.append(from_error(error, str(path), path.stem))
             continue
         sample, image = path.stem, images.get(path.stem)
         named = named_image(fmt, path)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from streetseg.common.files import atomic_path, write_bytes_atomic
 from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, resize_labels
-from streetseg.common.problems import Problem, from_message, write_problems
+from streetseg.common.problems import Problem, from_error, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, ClassTable, unannotated_class
 from streetseg.labels.formats.base import AnnotationError, error_context
@@ -259,7 +259,7 @@ def make_masks(
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")
             at_fault = image if str(problem).startswith(str(image)) else annotation
-            problems.append(from_message(str(problem), str(at_fault), sample))
+            problems.append(from_error(problem, str(at_fault), sample))
             write_bytes_atomic(out, encode_mask(unlabelled_mask(image, max_pixels), table))
         else:
             write_bytes_atomic(out, encode_mask(mask, table))

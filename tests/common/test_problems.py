@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streetseg.common.problems import Problem, format_problems, from_message
+from streetseg.common.problems import Problem, format_problems, from_error, from_message
 
 
 def test_a_message_splits_into_file_object_and_reason():
@@ -27,3 +27,13 @@ def test_the_console_table_shows_twenty_rows_and_a_count():
     assert lines[1].split() == ["file", "object", "problem"]
     assert lines[2].split()[0] == "data/s00.xml" and len(lines) == 2 + 20 + 1
     assert lines[-1] == "  ... and 5 more"
+
+
+def test_an_error_with_fields_gives_them_unsplit():
+    from streetseg.labels.formats.base import AnnotationError
+
+    error = AnnotationError("a: b: c", "x.json", "task 3")
+    assert from_error(error, "other", "s") == Problem("s", "x.json", "task 3", "a: b: c")
+    # Any other exception: its message, split as before.
+    plain = OSError("x.xml: object 1 ('car'): gone")
+    assert from_error(plain, "x.xml") == Problem("", "x.xml", "object 1 ('car')", "gone")

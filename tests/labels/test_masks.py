@@ -84,6 +84,30 @@ def test_declared_size_must_match_the_image(make_sample, tmp_path, classes):
     assert not (tmp_path / "m.png").exists()
 
 
+def test_a_size_mismatch_row_keeps_its_whole_reason(make_sample, tmp_path, classes):
+    # The reason holds ": " itself (size_mismatch: rescale); the row takes the error's own
+    # fields, so the real sizes are not cut off into the object column.
+    image, xml = make_sample(width=12, height=8)
+    Image.new("RGB", (13, 8)).save(image)
+    problems_path = tmp_path / "problems.tsv"
+    make_masks(
+        ["s"],
+        [str(xml)],
+        [str(image)],
+        [str(tmp_path / "s.png")],
+        tmp_path / "stats.tsv",
+        classes,
+        log=lambda *_: None,
+        problems_path=problems_path,
+    )
+    (row,) = read_problems(problems_path)
+    assert (row.file, row.object) == (str(xml), "")
+    assert row.problem == (
+        f"annotation size is 12x8 but the image {image} is 13x8 (set "
+        "annotations.size_mismatch: rescale to scale it)"
+    )
+
+
 def test_missing_and_corrupt_images_are_named(make_sample, tmp_path, classes):
     image, xml = make_sample()
     image.write_bytes(image.read_bytes()[:40])
