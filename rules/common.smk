@@ -2,7 +2,6 @@ import os
 import sys
 
 import jsonschema
-import yaml
 
 from snakemake.utils import validate
 
@@ -10,6 +9,7 @@ from snakemake.utils import validate
 # Jobs import it through scripts/_paths.py.
 sys.path.insert(0, workflow.basedir)
 
+from streetseg.common.config_errors import checked_schema
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.overrides import (
@@ -22,18 +22,24 @@ from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
 from streetseg.data.shards import shard_names
 from streetseg.data.sources import image_listing
-from streetseg.data.splits import SPLITS, assign_splits, sample_groups
+from streetseg.data.splits import SPLITS, assign_splits, check_splits, sample_groups
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import ClassTable, unannotated_class
 from streetseg.model.preflight import check_crop_size, check_image_size, check_model_classes
-
-validate(config, schema="../schemas/config.schema.yaml")
 
 
 def stop(problem):
     """End the run before any job, with the message of an expected problem and no stack."""
     print(f"Error: {problem}", file=sys.stderr)
     sys.exit(1)
+
+
+# Every config mistake, one line each, before the schema fills in the defaults.
+try:
+    CONFIG_SCHEMA = checked_schema(config, f"{workflow.basedir}/schemas/config.schema.yaml")
+except ValueError as problem:
+    stop(problem)
+validate(config, schema="../schemas/config.schema.yaml")
 
 
 # Everything that can be known before a job runs is checked here, all files in one pass:
@@ -66,6 +72,8 @@ try:
         explicit=samples["split"].to_dict(),
         groups=SAMPLE_GROUPS,
     )
+    if not config["model"]:  # Infer with a given model needs no split.
+        check_splits(SPLITS, config["split"]["val_fraction"])
 except ValueError as problem:
     stop(problem)
 validate(samples, schema="../schemas/samples.schema.yaml")
@@ -121,8 +129,6 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 # Experiments (rules/experiments.smk): name -> the base config with its overrides merged in.
 # The schema is read once: validate() would read it again for every variant. The base config
 # already holds every default, so the merged variants need none filled in.
-with open(os.path.join(workflow.basedir, "schemas", "config.schema.yaml")) as handle:
-    CONFIG_SCHEMA = yaml.safe_load(handle)
 CONFIG_VALIDATOR = jsonschema.validators.validator_for(CONFIG_SCHEMA)(CONFIG_SCHEMA)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from streetseg.common.images import ImageError
-from streetseg.labels.formats import base
+from streetseg.labels.formats import base, coordinates
 from streetseg.labels.formats.base import AnnotationError
 from tests.helpers.bad_inputs import (
     FIVE,
@@ -185,7 +185,7 @@ TOO_MANY_POINTS = [
 def test_too_many_polygon_points_are_refused(
     tmp_path, classes, monkeypatch, filename, content, fragments, kwargs
 ):
-    monkeypatch.setattr(base, "MAX_POINTS_PER_POLYGON", 4)
+    monkeypatch.setattr(coordinates, "MAX_POINTS_PER_POLYGON", 4)
     image = write(tmp_path / "a.png", image_bytes())
     annotation = write(tmp_path / filename, content)
     limit = ("5 points; the limit is 4", "more than 4 polygon points")

@@ -10,7 +10,7 @@
 Polygon coordinates are fractions of the image's width and height; each part of ``polygon`` is
 one outline. A label without ``polygon`` is painted as its box (topX, topY, bottomX, bottomY,
 also fractions). Real exports hold vertices outside 0..1 (objects cut off by the frame): values
-within :data:`~streetseg.labels.formats.base.NORMALISED_SLACK` of the image are kept as they
+within :data:`~streetseg.labels.formats.coordinates.NORMALISED_SLACK` of the image are kept as they
 are, and the rasteriser clips the fill at the image's edge, never moving a vertex (as the COCO
 route of the same polygons does); values further out are an error. The size comes from
 ``image_details`` (``width``/``height``, e.g. "499px") or, as newer exports write it, the
@@ -27,16 +27,18 @@ from urllib.parse import unquote, urlsplit
 import numpy as np
 
 from streetseg.labels.formats.base import (
-    NORMALISED_SLACK,
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    box_vertices,
     error_context,
+    read_json_lines,
+)
+from streetseg.labels.formats.coordinates import (
+    NORMALISED_SLACK,
+    box_vertices,
     parse_number,
     parse_size,
     polygon_from_flat,
-    read_json_lines,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 

@@ -20,9 +20,11 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     error_context,
+    read_json,
+)
+from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
-    read_json,
 )
 
 ANNOTATION_SUFFIX = "_gtFine_polygons.json"

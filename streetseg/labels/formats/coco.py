@@ -14,12 +14,14 @@ from streetseg.labels.formats.base import (
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    box_vertices,
     error_context,
+    read_json,
+)
+from streetseg.labels.formats.coordinates import (
+    box_vertices,
     parse_number,
     parse_size,
     polygon_from_flat,
-    read_json,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 

@@ -27,9 +27,11 @@ from streetseg.labels.formats.base import (
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    box_vertices,
     error_context,
     iter_xml_children,
+)
+from streetseg.labels.formats.coordinates import (
+    box_vertices,
     parse_number,
     parse_size,
     polygon_from_points,

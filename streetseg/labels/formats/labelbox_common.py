@@ -28,8 +28,10 @@ import numpy as np
 from streetseg.labels.formats.base import (
     MAX_FILE_BYTES,
     AnnotationError,
-    box_vertices,
     check_file_size,
+)
+from streetseg.labels.formats.coordinates import (
+    box_vertices,
     parse_number,
     polygon_from_points,
 )

@@ -28,9 +28,11 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     error_context,
+    read_json,
+)
+from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
-    read_json,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 from streetseg.labels.formats.labelbox_common import (

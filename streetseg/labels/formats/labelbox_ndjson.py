@@ -31,8 +31,10 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     error_context,
-    parse_size,
     read_json_lines,
+)
+from streetseg.labels.formats.coordinates import (
+    parse_size,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 from streetseg.labels.formats.labelbox_common import (

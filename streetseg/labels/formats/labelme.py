@@ -22,14 +22,16 @@ from streetseg.labels.formats.base import (
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    box_vertices,
     error_context,
-    parse_number,
-    parse_size,
-    polygon_from_points,
     read_json,
     read_xml,
     unique_child,
+)
+from streetseg.labels.formats.coordinates import (
+    box_vertices,
+    parse_number,
+    parse_size,
+    polygon_from_points,
 )
 
 # labelme shapes that have no area and so label no pixels.

@@ -30,20 +30,22 @@ import numpy as np
 
 from streetseg.labels.formats.base import (
     MAX_MULTI_IMAGE_BYTES,
-    NORMALISED_SLACK,
     AnnotatedObject,
     Annotation,
     AnnotationError,
     error_context,
+    read_json,
+)
+from streetseg.labels.formats.coordinates import (
+    NORMALISED_SLACK,
     parse_number,
     parse_size,
     polygon_from_points,
-    read_json,
 )
 from streetseg.labels.formats.cvat import ImageIndex, wanted_test
 from streetseg.labels.formats.lsrle import decode_mask
 
-# Coordinates are percentages; base.NORMALISED_SLACK says how far past 0..100 they may lie.
+# Coordinates are percentages; coordinates.NORMALISED_SLACK says how far past 0..100 they may lie.
 PERCENT_SLACK = 100 * NORMALISED_SLACK
 SHAPES = {"polygon", "rectangle", "brush"}
 # Counted in Annotation.skipped: key points have no area; ellipses are not read.

@@ -25,17 +25,19 @@ import numpy as np
 from lxml import etree
 
 from streetseg.labels.formats.base import (
-    MAX_POINTS_PER_POLYGON,
     AnnotatedObject,
     Annotation,
     AnnotationError,
-    box_vertices,
     error_context,
+    read_xml,
+    unique_child,
+)
+from streetseg.labels.formats.coordinates import (
+    MAX_POINTS_PER_POLYGON,
+    box_vertices,
     parse_number,
     parse_size,
     polygon_from_points,
-    read_xml,
-    unique_child,
 )
 
 _POINT_TAG = re.compile(r"^([xy])(\d+)$")

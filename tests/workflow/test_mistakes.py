@@ -1,0 +1,87 @@
+"""Config mistakes stop the run before any job, one line each, all of them in one pass.
+
+Each case is a config written over tests/workflow/tiny.yaml and run as a dry run of the real
+Snakefile: it must exit 1 with exactly the expected lines after "Error: ", and plan no job.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers.snakefile import TINY, snakemake
+
+ONE = "the config has 1 mistake (schemas/config.schema.yaml):"
+
+
+def _mistakes(*lines: str) -> list[str]:
+    head = (
+        ONE
+        if len(lines) == 1
+        else f"the config has {len(lines)} mistakes (schemas/config.schema.yaml):"
+    )
+    return [head, *(f"  {line}" for line in lines)]
+
+
+CASES = [
+    pytest.param(
+        {"infer_image": "photos/"},
+        _mistakes("infer_image: unknown key; did you mean infer_images?"),
+        id="top-level-key-misspelt",
+    ),
+    pytest.param(
+        {"train": {"epoch": 5}},
+        _mistakes("train.epoch: unknown key; did you mean train.epochs?"),
+        id="train-key-misspelt",
+    ),
+    pytest.param(
+        {"train": {"augment": {"max_scal": 2}}},
+        _mistakes("train.augment.max_scal: unknown key; did you mean train.augment.max_scale?"),
+        id="nested-key-misspelt",
+    ),
+    pytest.param(
+        {"train": {"schedule": "cosin", "epochs": "five"}},
+        _mistakes(
+            "train.epochs: got 'five', expected a whole number",
+            "train.schedule: got 'cosin', expected one of cosine, constant",
+        ),
+        id="enum-and-type-in-one-pass",
+    ),
+    pytest.param(
+        {"train": {"ema": 1.5, "jit_compile": "yes"}},
+        _mistakes(
+            "train.ema: got 1.5, expected at most 0.9999",
+            "train.jit_compile: got 'yes', expected one of auto, on, off",
+        ),
+        id="new-levers-range-and-enum",
+    ),
+    pytest.param(
+        {"data": {"source": "s3://bucket/photos?X-Amz-Signature=secret"}},
+        _mistakes(
+            "data.source: got 's3://bucket/photos', expected one of demo, directory, sheet, folders"
+        ),
+        id="url-value-without-its-token",
+    ),
+    pytest.param(
+        {"split": {"test_fraction": 0.0}},
+        [
+            "the test split is empty: nothing to score the model on; raise "
+            "split.test_fraction above 0, or give samples the split test (a sheet's split "
+            "column, a data.folders entry's split)"
+        ],
+        id="empty-test-split",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "expected"), CASES)
+def test_a_config_mistake_stops_the_dry_run_with_one_line_each(tmp_path, overrides, expected):
+    config = tmp_path / "mistake.yaml"
+    config.write_text(json.dumps(overrides))
+    process = snakemake(tmp_path, "-n", "--configfile", str(TINY), str(config), check=False)
+    assert process.returncode == 1, process.stderr
+    error = process.stderr[process.stderr.index("Error: ") + len("Error: ") :]
+    assert error.rstrip("\n").split("\n") == expected
+    assert "Job stats" not in process.stdout + process.stderr
+    assert not (tmp_path / "results").exists()
