@@ -24,7 +24,8 @@ from streetseg.data.shards import shard_names
 from streetseg.data.sources import image_listing
 from streetseg.data.splits import SPLITS, assign_splits, check_splits, sample_groups
 from streetseg.demo.scenes import demo_sample_ids
-from streetseg.labels.classes import ClassTable, unannotated_class
+from streetseg.labels.classes import unannotated_class
+from streetseg.labels.resolver import check_label_targets
 from streetseg.model.preflight import check_crop_size, check_image_size, check_model_classes
 
 
@@ -45,10 +46,9 @@ validate(config, schema="../schemas/config.schema.yaml")
 # Everything that can be known before a job runs is checked here, all files in one pass:
 # the listing gives every good sample and a problem row for every bad file.
 try:
-    # The class table first: ids 0..n-1 each once, distinct names and colours (classes.py).
-    ClassTable.from_config(config["classes"])
+    # The class table (ids, names, colours), then each name in labels that names a class.
+    check_label_targets(config["labels"], config["classes"])
     samples, LISTING_PROBLEMS = list_samples(config)
-    # What pixels no polygon covers become (a class name or "ignore").
     UNANNOTATED = unannotated_class(
         config["classes"], config["labels"]["unannotated"], samples["annotation"]
     )

@@ -75,3 +75,39 @@ class LabelResolver:
             for class_id, (red, green, blue) in zip(self.table.ids, self.table.colors):
                 lookup[(red << 16) | (green << 8) | blue] = class_id
         return {int(k): lookup.get(int(k)) for k in keys}
+
+
+class LabelTargetError(ValueError):
+    """Names in ``labels`` that point at no class; one line per name."""
+
+
+def check_label_targets(labels: dict, classes: list[dict]) -> None:
+    """Every alias, index_map and color_map target of the config's ``labels`` section that is
+    no class, alias or ignored name, and every color_map key that is no colour, in one error
+    (one line each), so that the dry run names them all instead of a mask job naming one."""
+    table = ClassTable.from_config(classes)
+    known = ", ".join(table.names)
+    lines = []
+    resolver = LabelResolver(table, None, labels.get("ignore"))
+    for source, target in (labels.get("aliases") or {}).items():
+        if resolver.label(str(target)) is None:
+            lines.append(f"labels.aliases: {source!r} maps to {target!r}, which is not a class")
+    resolver = LabelResolver(table, _good_aliases(labels, resolver), labels.get("ignore"))
+    for key in ("index_map", "color_map"):
+        for value, name in (labels.get(key) or {}).items():
+            if resolver.label(str(name)) is None:
+                lines.append(f"labels.{key}: {value} maps to {name!r}, which is not a class")
+            if key == "color_map":
+                try:
+                    parse_color(value, "labels.color_map")
+                except ValueError as error:
+                    lines.append(str(error))
+    if lines:
+        lines.append(f"(the classes are {known}, and ignore)")
+        raise LabelTargetError("\n  ".join(lines))
+
+
+def _good_aliases(labels: dict, resolver: LabelResolver) -> dict:
+    """The aliases whose targets resolve, for checking the maps that may name them."""
+    aliases = labels.get("aliases") or {}
+    return {k: v for k, v in aliases.items() if resolver.label(str(v)) is not None}

@@ -64,6 +64,16 @@ CASES = [
         id="url-value-without-its-token",
     ),
     pytest.param(
+        {"labels": {"aliases": {"vegetation": "greenery"}, "index_map": {3: "nope"}}},
+        [
+            "labels.aliases: 'vegetation' maps to 'greenery', which is not a class",
+            "  labels.index_map: 3 maps to 'nope', which is not a class",
+            "  (the classes are background, tree, landscaping, road, sidewalk, building, sky, "
+            "concrete, and ignore)",
+        ],
+        id="label-targets-that-are-no-class",
+    ),
+    pytest.param(
         {"split": {"test_fraction": 0.0}},
         [
             "the test split is empty: nothing to score the model on; raise "
