@@ -99,6 +99,30 @@ def write_dataset_summary(
         ", ".join(f"{split} {counts.get(split, 0)}" for split in SPLITS)
         + f" images; {len(reasons)} skipped with problems"
     )
+    for line in left_out_lines(per_image):
+        warn(line)
     for message in warnings:
         warn(f"WARNING: {message}")
     return warnings
+
+
+def left_out_lines(per_image: pd.DataFrame) -> list[str]:
+    """Console lines for the objects no mask shows as a class: those with unknown names
+    (painted ignored under labels.unknown: ignore) and the shapes a reader skips (points,
+    lines), with the images they are in."""
+    lines = []
+    unknown = per_image[per_image["unknown"].fillna(0) > 0]
+    if len(unknown):
+        names = sorted({n for text in unknown["unknown_names"] for n in str(text).split(";") if n})
+        shown = ", ".join(repr(n) for n in names[:10]) + (" ..." if len(names) > 10 else "")
+        lines.append(
+            f"{int(unknown['unknown'].sum())} objects in {len(unknown)} images have unknown "
+            f"class names, ignored (255) under labels.unknown: ignore: {shown}"
+        )
+    skipped = per_image[per_image["skipped"].fillna(0) > 0]
+    if len(skipped):
+        lines.append(
+            f"{int(skipped['skipped'].sum())} shapes in {len(skipped)} images were skipped "
+            "(points, lines and other shapes without an area; results/dataset/images.tsv)"
+        )
+    return lines

@@ -20,7 +20,7 @@ from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, 
 from streetseg.common.problems import Problem, from_error, write_problems
 from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
 from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, ClassTable, unannotated_class
-from streetseg.labels.formats.base import AnnotationError, error_context
+from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.formats.cvat_mask import cvat_class_mask
 from streetseg.labels.formats.dense import dense_mask
 from streetseg.labels.rasterize import fill_polygon
@@ -62,14 +62,20 @@ def polygon_mask(
         "skipped": sum(annotation.skipped.values()),
         "skipped_kinds": dict(annotation.skipped),
     }
+    unknown = []
     for obj in annotation.objects:
-        with error_context(annotation.path, obj.where):
-            label = resolver.resolve(obj.name)
+        label = resolver.label(obj.name)
         if label is None:
             stats["unknown"] += 1
             stats["unknown_names"].append(obj.name.strip())
-            continue
-        stats["ignored"] += label == IGNORE_LABEL
+            unknown.append(obj)
+            if resolver.unknown == "error":
+                continue
+            # labels.unknown: ignore: the object's pixels are left out of training and
+            # scores, not handed to the class below it.
+            label = IGNORE_LABEL
+        else:
+            stats["ignored"] += label == IGNORE_LABEL
         if obj.bitmap is not None:
             bitmap = obj.bitmap
             if bitmap.shape != (height, width):
@@ -78,8 +84,29 @@ def polygon_mask(
             covered[bitmap] = label != IGNORE_LABEL
         else:
             _paint_polygon(mask, covered, obj, label, np.asarray(scale))
+    if unknown and resolver.unknown == "error":
+        raise unknown_classes_error(annotation.path, unknown, resolver)
     stats["coverage"] = float(covered.mean())
     return mask, stats
+
+
+def unknown_classes_error(path, unknown: list, resolver: LabelResolver) -> AnnotationError:
+    """One error naming every unknown class name of a file, with its count and where it first
+    appears (the object itself where there is only one)."""
+    known = f"known classes: {', '.join(resolver.table.names)}"
+    if len(unknown) == 1:
+        name = unknown[0].name.strip()
+        return AnnotationError(f"unknown class {name!r}; {known}", path, unknown[0].where)
+    first, counts = {}, {}
+    for obj in unknown:
+        name = obj.name.strip()
+        first.setdefault(name, obj.where)
+        counts[name] = counts.get(name, 0) + 1
+    parts = [
+        f"{name!r} ({counts[name]} object{'s' if counts[name] > 1 else ''}, first {where})"
+        for name, where in first.items()
+    ]
+    return AnnotationError(f"unknown classes {', '.join(parts)}; {known}", path)
 
 
 def _paint_polygon(mask, covered, obj, label: int, scale: np.ndarray) -> None:

@@ -111,3 +111,23 @@ def test_skipped_samples_are_counted_with_their_problem(tmp_path, classes):
     assert images.loc["b", "split"] == "skipped"
     assert images.loc["b", "problem"] == "data/b.xml: object 2 ('truck'): unknown class 'truck'"
     assert images.loc["a", "problem"] == "" and images.loc["a", "split"] == "train"
+
+
+def test_unknown_and_skipped_objects_are_counted_for_the_console():
+    from streetseg.data.statistics import left_out_lines
+
+    per_image = pd.DataFrame(
+        {
+            "sample": ["a", "b", "c"],
+            "unknown": [2, 0, 1],
+            "unknown_names": ["car;lamppost", "", "car"],
+            "skipped": [0, 3, 1],
+        }
+    )
+    assert left_out_lines(per_image) == [
+        "3 objects in 2 images have unknown class names, ignored (255) under labels.unknown: "
+        "ignore: 'car', 'lamppost'",
+        "4 shapes in 2 images were skipped (points, lines and other shapes without an area; "
+        "results/dataset/images.tsv)",
+    ]
+    assert left_out_lines(per_image.assign(unknown=0, skipped=0)) == []

@@ -5,9 +5,14 @@ import numpy as np
 from streetseg.labels.masks import make_mask
 
 
-def test_unknown_policy_ignore_skips_and_aliases_map(make_sample, tmp_path, classes):
+def test_unknown_policy_ignore_leaves_unknown_objects_out_and_aliases_map(
+    make_sample, tmp_path, classes
+):
+    # The unknown lamppost (columns 4..7, rows 2..5) painted over the vegetation is ignored
+    # (255): left out of training and scores, not given to the class beneath it.
     square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
-    image, xml = make_sample(objects=[("vegetation", square), ("lamppost", square)])
+    post = np.array([[4, 2], [8, 2], [8, 6], [4, 6]])
+    image, xml = make_sample(objects=[("vegetation", square), ("lamppost", post)])
     mask = make_mask(
         xml,
         image,
@@ -15,7 +20,25 @@ def test_unknown_policy_ignore_skips_and_aliases_map(make_sample, tmp_path, clas
         classes,
         labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"},
     )
-    assert np.all(mask == 2)
+    expected = np.full((8, 12), 2)
+    expected[2:6, 4:8] = 255
+    np.testing.assert_array_equal(mask, expected)
+
+
+def test_every_unknown_name_of_a_file_is_named_with_its_count(make_sample, tmp_path, classes):
+    import pytest
+
+    from streetseg.labels.formats.base import AnnotationError
+
+    square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
+    objects = [("Vegetation", square)] * 10 + [("road", square), ("car", square)]
+    image, xml = make_sample(objects=objects)
+    with pytest.raises(AnnotationError) as error:
+        make_mask(xml, image, tmp_path / "m.png", classes)
+    assert str(error.value).startswith(
+        f"{xml}: unknown classes 'Vegetation' (10 objects, first object 1 ('Vegetation')), "
+        "'car' (1 object, first object 12 ('car')); known classes: background, tree,"
+    )
 
 
 def test_ignored_names_become_255(make_sample, tmp_path, classes):
