@@ -2,12 +2,12 @@
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 
-from streetseg.common.console import log_to
+from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
 from streetseg.common.problems import bad_samples, read_problems
-from streetseg.evaluation.evaluate import write_evaluation
+from streetseg.evaluation.evaluate import test_report, write_evaluation
 
 # Test samples with problems (on_bad_sample: skip) are predicted but not scored.
 skipped = bad_samples(read_problems(snakemake.input.problems))
@@ -27,4 +27,4 @@ summary = write_evaluation(
     snakemake.output.per_image,
     sample_ids=[sample for sample, _, _ in scored],
 )
-print(summary.to_string(index=False))
+say(test_report(snakemake.output.per_class, summary))

@@ -2,7 +2,7 @@
 
 import _paths  # noqa: F401  (puts the streetseg package on sys.path)
 
-from streetseg.common.console import log_to
+from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
@@ -21,4 +21,5 @@ train_model(
     tensorboard_dir=snakemake.output.tensorboard,
     run_path=snakemake.output.run,
     threads=snakemake.threads,
+    log=say,
 )

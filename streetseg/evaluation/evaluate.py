@@ -67,3 +67,16 @@ def write_evaluation(
         with atomic_path(path) as temporary:
             frame.to_csv(temporary, sep="\t", index=index, float_format="%.6f", na_rep="NA")
     return summary
+
+
+def test_report(per_class_path: str, summary: pd.DataFrame) -> str:
+    """The test metrics for the console: IoU, precision, recall and support per class, then
+    mIoU, pixel accuracy, frequency-weighted IoU and the image count."""
+    per_class = pd.read_csv(per_class_path, sep="\t")
+    table = per_class.to_string(index=False, float_format=lambda value: f"{value:.3f}")
+    totals = summary.iloc[0]
+    return (
+        f"test metrics ({int(totals['n_images'])} images, {per_class_path}):\n{table}\n"
+        f"mIoU {totals['mIoU']:.3f}, pixel accuracy {totals['pixel_accuracy']:.3f}, "
+        f"frequency-weighted IoU {totals['fwIoU']:.3f}"
+    )

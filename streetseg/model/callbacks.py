@@ -9,12 +9,14 @@ import keras
 
 
 class EpochProgress(keras.callbacks.Callback):
-    """A progress line per epoch, with elapsed time, throughput and the epoch's metrics; the
-    epoch's seconds and images/s also go into the logs that the history table records."""
+    """A progress line per epoch, with elapsed time, throughput, the minutes left of a time
+    budget of ``budget_minutes`` and the epoch's metrics; the epoch's seconds and images/s
+    also go into the logs that the history table records."""
 
-    def __init__(self, epochs: int, n_train: int, log):
+    def __init__(self, epochs: int, n_train: int, log, budget_minutes: float | None = None):
         super().__init__()
         self.epochs, self.n_train, self.log = epochs, n_train, log
+        self.budget_minutes = budget_minutes
         self.started = time.perf_counter()
         self.epoch_started = self.started
 
@@ -25,9 +27,14 @@ class EpochProgress(keras.callbacks.Callback):
         seconds = time.perf_counter() - self.epoch_started
         rate = self.n_train / max(seconds, 1e-9)
         figures = " ".join(f"{k}={v:.4f}" for k, v in sorted((logs or {}).items()))
+        total = time.perf_counter() - self.started
+        left = ""
+        if self.budget_minutes:
+            remaining = max(self.budget_minutes - total / 60, 0)
+            left = f", {remaining:.1f} of {self.budget_minutes:g} min left"
         self.log(
             f"epoch {epoch + 1}/{self.epochs} {seconds:.1f}s ({rate:.1f} img/s, total "
-            f"{time.perf_counter() - self.started:.0f}s) {figures}"
+            f"{total:.0f}s{left}) {figures}"
         )
         # Keras hands every callback the same logs: the history table (CSVLogger, after this
         # callback) gets the epoch's wall time and throughput, validation included.

@@ -142,7 +142,7 @@ def training_callbacks(
     Lovász fine-tune switch and TensorBoard, in that order (the SIGTERM stopper is added
     last by :func:`fit_resumably`)."""
     callbacks = [
-        EpochProgress(settings.epochs, data.n_train, log),
+        EpochProgress(settings.epochs, data.n_train, log, settings.time_limit_minutes),
         *state.callbacks(validate=data.val is not None),
     ]
     stopping = settings.early_stopping

@@ -1,6 +1,8 @@
 """Callbacks that stop training (early stopping on val mIoU, the time budget) and the one that
 switches the loss's Lovász term on."""
 
+import re
+
 import keras
 import numpy as np
 
@@ -106,6 +108,13 @@ def test_epoch_progress_puts_the_epoch_time_and_rate_into_the_logs():
     for logs in seen:
         assert logs["seconds"] > 0
         assert abs(logs["images_per_second"] - 4 / logs["seconds"]) < 1e-6
+    # With a time budget, each line says how much of it is left.
+    budgeted = []
+    _fit(
+        [callbacks.EpochProgress(epochs=1, n_train=4, log=budgeted.append, budget_minutes=60)],
+        epochs=1,
+    )
+    assert re.search(r"img/s, total \d+s, (59\.\d|60\.0) of 60 min left\) ", budgeted[0])
 
 
 class _Snapshot(keras.callbacks.Callback):
