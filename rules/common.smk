@@ -10,6 +10,7 @@ from snakemake.utils import validate
 sys.path.insert(0, workflow.basedir)
 
 from streetseg.common.config_errors import checked_schema
+from streetseg.common.placeholders import check_profile
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.overrides import (
@@ -31,8 +32,7 @@ from streetseg.model.preflight import check_crop_size, check_image_size, check_m
 
 def stop(problem):
     """End the run before any job, with the message of an expected problem and no stack."""
-    print(f"Error: {problem}", file=sys.stderr)
-    sys.exit(1)
+    sys.exit(f"Error: {problem}")  # printed on stderr, exit status 1
 
 
 # Every config mistake, one line each, before the schema fills in the defaults.
@@ -43,11 +43,11 @@ except ValueError as problem:
 validate(config, schema="../schemas/config.schema.yaml")
 
 
-# Everything that can be known before a job runs is checked here, all files in one pass:
-# the listing gives every good sample and a problem row for every bad file.
+# All that is known before a job runs is checked here (the listing: every bad file at once).
 try:
     # The class table (ids, names, colours), then each name in labels that names a class.
     check_label_targets(config["labels"], config["classes"])
+    check_profile(workflow.resource_settings, workflow.storage_settings)
     samples, LISTING_PROBLEMS = list_samples(config)
     UNANNOTATED = unannotated_class(
         config["classes"], config["labels"]["unannotated"], samples["annotation"]

@@ -95,3 +95,19 @@ def test_a_config_mistake_stops_the_dry_run_with_one_line_each(tmp_path, overrid
     assert error.rstrip("\n").split("\n") == expected
     assert "Job stats" not in process.stdout + process.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_the_slurm_profile_with_its_placeholders_stops_the_dry_run(tmp_path):
+    from tests.helpers import REPO
+
+    profile = str(REPO / "profiles" / "slurm")
+    process = snakemake(tmp_path, "-n", "--profile", profile, check=False)
+    assert process.returncode == 1, process.stderr
+    error = process.stderr[process.stderr.index("Error: ") :].splitlines()
+    assert error[:3] == [
+        "Error: the profile still holds placeholders; fill in your cluster's values "
+        "(docs/cluster.md):",
+        "  default-resources: slurm_partition is still 'YOUR_PARTITION'",
+        "  default-resources: slurm_account is still 'YOUR_ACCOUNT'",
+    ]
+    assert not (tmp_path / "results").exists()
