@@ -22,4 +22,5 @@ train_model(
     run_path=snakemake.output.run,
     threads=snakemake.threads,
     log=say,
+    classes=snakemake.config["classes"],
 )

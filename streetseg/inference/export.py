@@ -12,6 +12,7 @@ import yaml
 from streetseg.common.files import atomic_folder, write_bytes_atomic, write_text_atomic
 from streetseg.inference.segmenter import model_id
 from streetseg.labels.classes import ClassTable
+from streetseg.model.preflight import CLASSES_FILE, check_model_classes
 
 
 def export_model(
@@ -30,6 +31,7 @@ def export_model(
     import tensorflow as tf
 
     table = ClassTable.from_config(classes)
+    check_model_classes(model_path, classes)
     model = keras.models.load_model(model_path, compile=False)
     if model.output_shape[-1] != table.num_classes:
         raise ValueError(
@@ -47,7 +49,7 @@ def export_model(
                 for i, n, c in zip(table.ids, table.names, table.colors)
             ],
         }
-        (Path(temporary) / "streetseg.json").write_text(json.dumps(metadata, indent=2) + "\n")
+        (Path(temporary) / CLASSES_FILE).write_text(json.dumps(metadata, indent=2) + "\n")
         log(f"exported {model_path} as a SavedModel to {saved_model_dir}")
         if tflite_path:
             flatbuffer = tf.lite.TFLiteConverter.from_saved_model(str(temporary)).convert()
@@ -83,6 +85,7 @@ def write_model_card(
     import keras
 
     table = ClassTable.from_config(classes)
+    check_model_classes(model_path, classes)
     model = keras.models.load_model(model_path, compile=False)
     height, width = model.input_shape[1:3]
     class_rows = pd.DataFrame(

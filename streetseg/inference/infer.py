@@ -33,8 +33,9 @@ from streetseg.data.sources import (
     source_name,
 )
 from streetseg.inference.overlays import make_overlay
-from streetseg.labels.classes import ClassTable
+from streetseg.labels.classes import ClassTable, ConfigError
 from streetseg.labels.masks import encode_mask
+from streetseg.model.preflight import check_model_classes
 
 
 def share_columns(table: ClassTable) -> list[str]:
@@ -136,7 +137,13 @@ def segment_images(
     from streetseg.inference.segmenter import Segmenter, results_id
 
     table = ClassTable.from_config(classes)
-    identity = results_id(model_path, tta)
+    # A model trained with other class names (or another order) would label every photo
+    # wrongly: refused before any photo is read. The cache is per model and class table.
+    try:
+        check_model_classes(model_path, classes)
+    except ConfigError as error:
+        raise InferError(str(error)) from None
+    identity = results_id(model_path, tta, classes)
     cache = Path(out_dir) / identity
     if not is_s3_url(folder):
         fingerprints = [file_fingerprint(f"{folder}/{name}") for name in images]

@@ -13,6 +13,7 @@ SavedModel's signature fixes it), so another scale would need another model.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -46,10 +47,17 @@ def with_tta(probabilities, tta: str):
     return flip_mean
 
 
-def results_id(path: str | Path, tta: str = "none") -> str:
-    """The model id of results made with test-time augmentation ``tta`` (the plain model id,
-    with ``-flip`` for flip), so that infer keeps the results of each apart."""
-    return model_id(path) + TTA_SUFFIXES[tta]
+def results_id(path: str | Path, tta: str = "none", classes: list[dict] | None = None) -> str:
+    """The id of results made by the model at ``path`` with test-time augmentation ``tta``
+    and the class table ``classes``: the model id, then a short hash of the table's ids,
+    names and colours (when given), then ``-flip`` for flip; so that infer keeps the results
+    of each apart and one folder never mixes two labelings."""
+    suffix = ""
+    if classes:
+        table = [[c["id"], c["name"], list(c["color"])] for c in classes]
+        text = json.dumps(sorted(table), separators=(",", ":"))
+        suffix = "-c" + hashlib.sha256(text.encode()).hexdigest()[:6]
+    return model_id(path) + suffix + TTA_SUFFIXES[tta]
 
 
 def _labels_graph(probabilities, image_size):

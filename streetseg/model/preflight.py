@@ -58,6 +58,35 @@ def check_crop_size(crop_size, image_size, model: dict) -> None:
         )
 
 
+# The class table a model was trained with: a member of a .keras archive, and a file of an
+# exported SavedModel folder (streetseg.inference.export), both {"classes": [{id, name,
+# color}, ...]}.
+CLASSES_FILE = "streetseg.json"
+
+
+def stamp_classes(keras_path: str | Path, classes: list[dict]) -> None:
+    """Add the class table to a ``.keras`` archive (Keras reads only its own members)."""
+    table = [{"id": c["id"], "name": c["name"], "color": list(c["color"])} for c in classes]
+    with zipfile.ZipFile(keras_path, "a") as archive:
+        archive.writestr(CLASSES_FILE, json.dumps({"classes": table}, indent=2) + "\n")
+
+
+def model_class_names(path: str | Path) -> list[str] | None:
+    """The class names a saved model was trained with, in id order, from its class table;
+    None for a model without one (trained before models carried it)."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            text = (path / CLASSES_FILE).read_text()
+        else:
+            with zipfile.ZipFile(path) as archive:
+                text = archive.read(CLASSES_FILE).decode()
+        classes = sorted(json.loads(text)["classes"], key=lambda entry: int(entry["id"]))
+        return [str(entry["name"]) for entry in classes]
+    except (OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile):
+        return None
+
+
 def model_class_count(path: str | Path) -> int | None:
     """How many classes a saved model predicts, read from its metadata without loading it:
     the output layer of a ``.keras`` file, or ``streetseg.json`` of an exported SavedModel.
@@ -78,11 +107,19 @@ def model_class_count(path: str | Path) -> int | None:
 
 
 def check_model_classes(path: str | Path, classes: list[dict]) -> None:
-    """Refuse a model whose number of classes differs from the config's class list."""
+    """Refuse a model whose classes differ from the config's: by name and order where the
+    model carries its class table, else by number."""
+    wanted = [entry["name"] for entry in sorted(classes, key=lambda entry: int(entry["id"]))]
+    names = model_class_names(path)
+    if names is not None and [n.lower() for n in names] != [n.lower() for n in wanted]:
+        raise ConfigError(
+            f"{path}: the model was trained with the classes {', '.join(names)} (in id order) "
+            f"but the config lists {', '.join(wanted)}; use the config the model was trained "
+            "with, so that every id gets its name"
+        )
     count = model_class_count(path)
     if count is not None and count != len(classes):
         raise ConfigError(
             f"{path}: the model predicts {count} classes but the config lists {len(classes)} "
-            f"({', '.join(entry['name'] for entry in classes)}); use the config the model was "
-            "trained with"
+            f"({', '.join(wanted)}); use the config the model was trained with"
         )

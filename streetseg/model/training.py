@@ -37,6 +37,7 @@ from streetseg.model.devices import (
     precision_policy,
     use_xla,
 )
+from streetseg.model.preflight import stamp_classes
 from streetseg.model.runs import history_table, run_record, write_run_record
 from streetseg.model.schedules import BudgetedCosine, learning_rate_schedule
 from streetseg.model.settings import TrainSettings
@@ -190,9 +191,15 @@ def fit_resumably(model, data: TrainingData, epochs: int, callbacks: list, state
 
 
 def write_outputs(
-    model, state: TrainingState, model_path: str, history_path: str, tensorboard_dir: str | None
+    model,
+    state: TrainingState,
+    model_path: str,
+    history_path: str,
+    tensorboard_dir: str | None,
+    classes: list[dict] | None = None,
 ) -> pd.DataFrame:
-    """Write the best model (the last one without validation), the history table and the
+    """Write the best model (the last one without validation) with the class table
+    ``classes`` in it (streetseg.model.preflight.stamp_classes), the history table and the
     TensorBoard logs, then remove the resumable state; return the history table."""
     if not state.best_path.exists():
         # Keras wants a .keras suffix on the temporary file too.
@@ -201,6 +208,8 @@ def write_outputs(
         os.replace(partial, state.best_path)
     with atomic_path(model_path) as temporary:
         shutil.copyfile(state.best_path, temporary)
+        if classes:
+            stamp_classes(temporary, classes)
     table = history_table(state.history())
     with atomic_path(history_path) as temporary:
         table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
@@ -238,9 +247,11 @@ def train_model(
     run_path: str | None = None,
     strategy=None,
     log=print,
+    classes: list[dict] | None = None,
 ) -> pd.DataFrame:
-    """Train a U-Net and write ``model_path`` (best epoch by val mIoU), ``history_path`` and
-    ``run_path`` (the machine and throughput, streetseg.model.runs), if given.
+    """Train a U-Net and write ``model_path`` (best epoch by val mIoU; holding the class
+    table ``classes``, when given), ``history_path`` and ``run_path`` (the machine and
+    throughput, streetseg.model.runs), if given.
 
     Without validation data the last epoch's model is kept. The test split never enters this
     function: only train and val shards are passed in. With several GPUs the global batch is
@@ -273,7 +284,7 @@ def train_model(
     model = twin.whole_model(state.best_path) if twin else model
     if policy == "mixed_bfloat16":
         model = float32_copy(model, settings, state.best_path)
-    table = write_outputs(model, state, model_path, history_path, tensorboard_dir)
+    table = write_outputs(model, state, model_path, history_path, tensorboard_dir, classes)
     if run_path:
         gpus = [gpu.name for gpu in tf.config.list_logical_devices("GPU")]
         record = run_record(table, data.n_train, data.n_val, gpus, time.perf_counter() - started)

@@ -187,3 +187,34 @@ def test_a_cached_image_whose_mask_or_asked_overlay_is_gone_is_segmented_again(
         log=log.append,
     )
     assert "2 images, 0 cached" in log[0]
+
+
+def test_a_model_trained_with_the_classes_in_another_order_is_refused(tmp_path, photo_folder):
+    # Same count, road and sky swapped: every photo would get the wrong names, so nothing is
+    # segmented, and the message says both orders.
+    from streetseg.model.preflight import stamp_classes
+
+    model = forced_model(tmp_path / "m.keras", favoured=0)
+    stamp_classes(model, CLASSES)
+    swapped = [CLASSES[0], {**CLASSES[1], "name": "sky"}, {**CLASSES[2], "name": "tree"}]
+    with pytest.raises(
+        InferError, match="trained with the classes background, tree, sky .* lists background, sky"
+    ):
+        segment_images(
+            model,
+            str(photo_folder),
+            ["grey.png"],
+            str(tmp_path / "out"),
+            str(tmp_path / "t.tsv"),
+            swapped,
+        )
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_cache_is_kept_apart_per_class_table(tmp_path):
+    from streetseg.inference.segmenter import model_id, results_id
+
+    model = forced_model(tmp_path / "m.keras", favoured=0)
+    recoloured = [CLASSES[0], CLASSES[1], {**CLASSES[2], "color": [0, 0, 255]}]
+    ids = {results_id(model, "none", CLASSES), results_id(model, "none", recoloured)}
+    assert len(ids) == 2 and all(i.startswith(model_id(model) + "-c") for i in ids)

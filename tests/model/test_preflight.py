@@ -43,8 +43,40 @@ def test_a_model_with_other_classes_is_refused_from_its_metadata(tmp_path):
     # An exported SavedModel folder says it in streetseg.json.
     (tmp_path / "saved").mkdir()
     (tmp_path / "saved" / "streetseg.json").write_text(json.dumps({"classes": nine[:3]}))
-    with pytest.raises(ConfigError, match="predicts 3 classes"):
+    with pytest.raises(ConfigError, match="trained with the classes c0, c1, c2 .in id order."):
         check_model_classes(tmp_path / "saved", nine)
+
+
+def test_a_model_carries_its_classes_and_another_order_is_refused(tmp_path):
+    import keras
+    import numpy as np
+
+    from streetseg.model.preflight import model_class_names, stamp_classes
+    from streetseg.model.unet import build_unet
+
+    classes = [
+        {"id": 0, "name": "road", "color": [128, 64, 128]},
+        {"id": 1, "name": "sky", "color": [70, 130, 180]},
+    ]
+    path = tmp_path / "m.keras"
+    model = build_unet((16, 16), num_classes=2, depth=1, base_filters=2)
+    model.save(path)
+    assert model_class_names(path) is None  # a model from before the stamp: count only
+    stamp_classes(path, classes)
+    assert model_class_names(path) == ["road", "sky"]
+    check_model_classes(path, classes)
+    check_model_classes(path, [{**c, "name": c["name"].upper()} for c in classes])
+    swapped = [{**classes[0], "name": "sky"}, {**classes[1], "name": "road"}]
+    with pytest.raises(
+        ConfigError,
+        match=r"m.keras: the model was trained with the classes road, sky \(in id order\) but "
+        r"the config lists sky, road",
+    ):
+        check_model_classes(path, swapped)
+    # Keras still loads the archive, weights and all.
+    loaded = keras.models.load_model(path, compile=False)
+    for a, b in zip(loaded.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_the_crop_size_must_fit_the_model_and_the_input():
