@@ -77,20 +77,28 @@ class ModelError(ValueError):
     """A model cannot be used for inference; the message names the file."""
 
 
+# Files of a SavedModel folder that say when it was made, not what it computes.
+NOT_HASHED = {".snakemake_timestamp"}
+
+
 def model_id(path: str | Path) -> str:
-    """The first 12 hex digits of a SHA-256 over the model file, or over a SavedModel folder's
-    files (relative names and contents, in sorted order)."""
+    """The first 12 hex digits of the SHA-256 of the model file; for a SavedModel folder, of
+    its files' relative names and contents in sorted order (each name, a zero byte, then the
+    contents), leaving out Snakemake's timestamp file, so that the id changes with the model
+    only."""
     path = Path(path)
     digest = hashlib.sha256()
     if path.is_dir():
-        files = sorted(item for item in path.rglob("*") if item.is_file())
-        members = [(item.relative_to(path).as_posix(), item) for item in files]
+        files = sorted(
+            item for item in path.rglob("*") if item.is_file() and item.name not in NOT_HASHED
+        )
+        members = [(item.relative_to(path).as_posix().encode() + b"\0", item) for item in files]
     elif path.is_file():
-        members = [("", path)]
+        members = [(b"", path)]
     else:
         raise ModelError(f"{path}: model not found (a .keras file or a SavedModel folder)")
     for name, item in members:
-        digest.update(name.encode() + b"\0")
+        digest.update(name)
         with open(item, "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)

@@ -48,3 +48,22 @@ def test_results_with_flip_have_their_own_model_id_and_unknown_modes_are_refused
     assert results_id(path, "flip") == model_id(path) + "-flip"
     with pytest.raises(ValueError, match="predict.tta 'spin': unknown test-time augmentation"):
         Segmenter(path, tta="spin")
+
+
+def test_the_model_id_is_the_sha256_of_the_file_and_ignores_a_savedmodel_timestamp(tmp_path):
+    import hashlib
+
+    from streetseg.inference.segmenter import model_id
+
+    path = tmp_path / "m.keras"
+    path.write_bytes(b"weights")
+    assert model_id(path) == hashlib.sha256(b"weights").hexdigest()[:12]
+    folder = tmp_path / "saved"
+    (folder / "variables").mkdir(parents=True)
+    (folder / "saved_model.pb").write_bytes(b"graph")
+    (folder / "variables" / "v.data").write_bytes(b"v")
+    before = model_id(folder)
+    (folder / ".snakemake_timestamp").write_text("now")
+    assert model_id(folder) == before
+    expected = hashlib.sha256(b"saved_model.pb\0graph" + b"variables/v.data\0v").hexdigest()
+    assert before == expected[:12]
