@@ -115,3 +115,16 @@ def test_bench_formats_writes_files_that_every_reader_reads_alike(tmp_path, monk
         assert not problems and list(stats["format"]) == [fmt, fmt], fmt
         pixels[fmt] = stats.filter(like="pixels_").to_numpy().tolist()
     assert all(counts == pixels["labelbox_voc"] for counts in pixels.values()), pixels
+
+
+def test_the_format_lists_of_the_schema_and_config_name_every_reader():
+    import re
+
+    from streetseg.labels.annotations import FORMATS
+
+    schema = yaml.safe_load((REPO / "schemas" / "config.schema.yaml").read_text())
+    enum = schema["properties"]["annotations"]["properties"]["format"]["enum"]
+    assert enum == ["auto", *FORMATS]
+    text = (REPO / "config" / "config.yaml").read_text()
+    comment = text[text.index("annotations:\n") : text.index("  format: auto")]
+    assert set(re.findall(r"\b[a-z]+_[a-z_]+\b", comment)) == set(FORMATS)
