@@ -1,3 +1,5 @@
+from streetseg.labels.formats.cvat_layout import companion_files
+
 # One job per chunk of masks.chunk_size samples (consecutive in sorted sample order), each
 # writing one mask per sample, one statistics table (a row per good sample) and one problem
 # table (a row per bad sample, whose mask ignores every pixel) per chunk, so that a bad
@@ -13,6 +15,8 @@ for chunk, members in MASK_CHUNKS.items():
         input:
             annotations=[SAMPLE_FILES[sample]["annotation"] for sample in members],
             images=[SAMPLE_FILES[sample]["image"] for sample in members],
+            # Files read beside the annotations (a CVAT export's labelmap.txt).
+            companions=companion_files([SAMPLE_FILES[sample]["annotation"] for sample in members]),
         output:
             masks=mask_files(members),
             stats=f"results/masks/stats/{chunk}.tsv",

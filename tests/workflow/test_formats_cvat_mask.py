@@ -55,6 +55,14 @@ def test_directory_source(export):
     config = folder_config(export)
     snakemake(export, "--cores", "2", "results/dataset/problems.tsv", "--configfile", config)
     _check(export)
+    # labelmap.txt decides every mask's classes: it is an input of the mask jobs, so an edit
+    # to it plans them again (and only a touch of nothing else plans nothing).
+    target = ("results/dataset/problems.tsv", "--configfile", config)
+    assert "Nothing to be done" in snakemake(export, "-n", *target).stdout
+    labelmap = export / "export" / "labelmap.txt"
+    labelmap.write_text(labelmap.read_text() + "\n")
+    planned = snakemake(export, "-n", *target).stdout
+    assert "masks_00000" in planned and "labelmap.txt" in planned
 
 
 def test_sheet_source(export):
