@@ -47,7 +47,7 @@ validate(config, schema="../schemas/config.schema.yaml")
 try:
     # The class table (ids, names, colours), then each name in labels that names a class.
     check_label_targets(config["labels"], config["classes"])
-    check_profile(workflow.resource_settings, workflow.storage_settings)
+    check_profile(workflow)
     samples, LISTING_PROBLEMS = list_samples(config)
     UNANNOTATED = unannotated_class(
         config["classes"], config["labels"]["unannotated"], samples["annotation"]

@@ -39,5 +39,27 @@ def test_the_shipped_slurm_profile_is_refused_until_filled_in():
             for rule, values in profile["set-resources"].items()
         }
 
+    class Workflow:
+        resource_settings = Settings
+
     with pytest.raises(PlaceholderError, match="slurm_account is still 'YOUR_ACCOUNT'"):
-        check_profile(Settings)
+        check_profile(Workflow)
+
+
+def test_s3_storage_without_credentials_is_one_line():
+    class Storage:
+        default_storage_provider = "s3"
+        default_storage_prefix = "s3://bucket/streetseg"
+
+    class Keys:
+        access_key, secret_key = "k", "s"
+
+    class Workflow:
+        storage_settings = Storage
+        storage_provider_settings = {"s3": None}
+
+    with pytest.raises(PlaceholderError, match=r"^S3 storage .* has no credentials: set AWS_"):
+        check_profile(Workflow, find_credentials=lambda: None)
+    check_profile(Workflow, find_credentials=lambda: object())  # boto3's chain found some
+    Workflow.storage_provider_settings = {"s3": Keys}
+    check_profile(Workflow, find_credentials=lambda: None)  # the plugin's own keys

@@ -111,3 +111,20 @@ def test_the_slurm_profile_with_its_placeholders_stops_the_dry_run(tmp_path):
         "  default-resources: slurm_account is still 'YOUR_ACCOUNT'",
     ]
     assert not (tmp_path / "results").exists()
+
+
+def test_s3_storage_without_credentials_stops_the_dry_run_in_one_line(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_EC2_METADATA_DISABLED="true", AWS_CONFIG_FILE="/dev/null")
+    env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+    storage = ["--default-storage-provider", "s3", "--default-storage-prefix", "s3://bucket/x"]
+    process = snakemake(tmp_path, "-n", *storage, check=False, env=env)
+    assert process.returncode == 1
+    assert process.stderr.rstrip().splitlines()[-1] == (
+        "Error: S3 storage (--default-storage-provider s3) has no credentials: set "
+        "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, an AWS profile (AWS_PROFILE, "
+        "~/.aws/credentials), or --storage-s3-access-key and --storage-s3-secret-key"
+    )
+    assert len(process.stderr.splitlines()) < 10
