@@ -94,7 +94,7 @@ if LISTING_PROBLEMS:
     )
 
 # The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).
-MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"])
+MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"], LISTING_PROBLEMS)
 PREDICT_CHUNKS = chunk_ids(SPLITS["test"], config["predict"]["chunk_size"])
 
 

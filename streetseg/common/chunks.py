@@ -21,15 +21,21 @@ def chunk_members(ordered: list[str], chunk: str, chunk_size: int) -> list[str]:
     return ordered[start : start + chunk_size]
 
 
-def chunk_ids(sample_ids: list[str], chunk_size: int) -> dict[str, list[str]]:
-    """Chunk name -> a consecutive run of ``chunk_size`` sorted sample ids (the mask and
-    predict jobs; inference chunks its photo list with the same two functions above).
+def chunk_ids(sample_ids: list[str], chunk_size: int, problems=()) -> dict[str, list[str]]:
+    """Chunk name -> the sample ids of a consecutive run of ``chunk_size`` in sorted order
+    (the mask and predict jobs; inference chunks its photo list with the two functions above).
 
-    Consecutive runs keep a chunk's membership stable when samples are appended to the end
-    of the order; a changed membership reruns that chunk only.
+    The samples of ``problems`` (listing problems: objects with a ``sample``, refused while
+    the DAG is built) keep their places in the order without being members, so fixing such
+    a file makes it a member of its own chunk and moves no other sample: one chunk reruns.
+    Consecutive runs also keep every chunk as it was when samples are appended to the end of
+    the order. A chunk whose places are all held by refused samples has no job.
     """
-    ordered = sorted(sample_ids)
-    return {
-        name: chunk_members(ordered, name, chunk_size)
-        for name in chunk_names(len(ordered), chunk_size)
-    }
+    held = {problem.sample for problem in problems if problem.sample} - set(sample_ids)
+    ordered = sorted(set(sample_ids) | held)
+    chunks = {}
+    for name in chunk_names(len(ordered), chunk_size):
+        members = [s for s in chunk_members(ordered, name, chunk_size) if s not in held]
+        if members:
+            chunks[name] = members
+    return chunks

@@ -30,3 +30,19 @@ def test_chunks_are_consecutive_and_cover_every_image_once():
     assert names == ["00000", "00001", "00002"]
     members = [chunk_members(images, name, 10) for name in names]
     assert [len(m) for m in members] == [10, 10, 5] and sum(members, []) == images
+
+
+def test_a_refused_sample_holds_its_place_so_fixing_it_moves_no_other_sample():
+    # "b" was refused while listing (a bad file early in sort order); when it is fixed it
+    # joins its own chunk and every other chunk keeps its members.
+    from streetseg.common.problems import Problem
+
+    refused = [Problem("b", "data/b.xml", "", "malformed XML"), Problem("", "data/x.json", "", "?")]
+    before = chunk_ids(["a", "c", "d", "e", "f"], 2, refused)
+    after = chunk_ids(["a", "b", "c", "d", "e", "f"], 2)
+    assert before == {"00000": ["a"], "00001": ["c", "d"], "00002": ["e", "f"]}
+    assert after == {"00000": ["a", "b"], "00001": ["c", "d"], "00002": ["e", "f"]}
+    # A chunk whose places are all refused has no job.
+    assert chunk_ids(["c"], 2, [Problem("a", "", "", ""), Problem("b", "", "", "")]) == {
+        "00001": ["c"]
+    }

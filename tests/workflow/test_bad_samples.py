@@ -4,6 +4,7 @@ results/dataset/problems.tsv; a bad sample never takes the good ones down (chunk
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -154,3 +155,21 @@ def test_config_mismatches_stop_the_dry_run_before_any_job_without_a_stack(mixed
     )
     assert process.returncode != 0 and "Traceback" not in process.stderr
     assert "three.keras: the model predicts 3 classes but the config lists 8" in process.stderr
+
+
+def test_fixing_a_file_refused_while_listing_reruns_its_chunk_only(mixed_folder):
+    # street0.xml sorts first; broken, it is refused while the samples are listed. Fixed, it
+    # joins the first chunk, and the other chunks (their members unchanged) do not rerun.
+    xml = mixed_folder / "export" / "street0.xml"
+    good = xml.read_text()
+    xml.write_text(good[: len(good) // 2])
+    config = folder_config(mixed_folder, masks={"chunk_size": 2})
+    settings = json.loads(Path(config).read_text())
+    settings["data"]["on_bad_sample"] = "skip"
+    Path(config).write_text(json.dumps(settings))
+    target = ("results/dataset/problems.tsv", "--configfile", config)
+    snakemake(mixed_folder, "--cores", "2", *target)
+    xml.write_text(good)
+    planned = snakemake(mixed_folder, "-n", *target).stdout
+    jobs = {line.split()[1] for line in planned.splitlines() if line.startswith("rule masks_")}
+    assert jobs == {"masks_00000:"}
