@@ -3,13 +3,12 @@ and holds its default, docs/configuration.md is generated from it (tools/config_
 the config files under config/ set only keys it knows, without contradicting its defaults."""
 
 import copy
-import importlib.util
 import re
 
 import pytest
 import yaml
 
-from tests.helpers import REPO
+from tests.helpers import REPO, load_tool
 
 CONFIG_DIR = REPO / "config"
 DEFAULT_CONFIG = CONFIG_DIR / "config.yaml"
@@ -29,15 +28,7 @@ ALLOWED_MISSING = {
 DEFAULT_NOTE = re.compile(r"\(default:?\s+([^)]+)\)")
 
 
-def _load_tool():
-    path = REPO / "tools" / "config_docs.py"
-    spec = importlib.util.spec_from_file_location("config_docs", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-config_docs = _load_tool()
+config_docs = load_tool("config_docs")
 SCHEMA = config_docs.load_schema()
 
 

@@ -1,18 +1,8 @@
 """tools/experiments_table.py: the results tables from a summary, on a hand-worked case."""
 
-import importlib.util
-
 import pandas as pd
 
-from tests.helpers import REPO
-
-
-def _tool():
-    path = REPO / "tools" / "experiments_table.py"
-    spec = importlib.util.spec_from_file_location("experiments_table", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers import load_tool
 
 
 def test_the_thin_class_means_skip_classes_never_predicted(tmp_path):
@@ -32,7 +22,7 @@ def test_the_thin_class_means_skip_classes_never_predicted(tmp_path):
     }
     path = tmp_path / "summary.tsv"
     pd.DataFrame([row]).to_csv(path, sep="\t", index=False, na_rep="NA")
-    text = _tool().tables(path, ["pole", "fence"])
+    text = load_tool("experiments_table").tables(path, ["pole", "fence"])
     # IoU (0.1 + 0.3) / 2, precision of pole only (fence never predicted), recall 0.6.
     assert "| zoom | 12.5 | 24 | 15.2 | 0.500 | 0.875 | 0.200 | 0.250 (1 of 2) | 0.600 |" in text
     assert "| zoom | 0.10 / 0.25 / 0.50 | 0.30 / - / 0.70 |" in text

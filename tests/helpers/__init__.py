@@ -27,3 +27,13 @@ def config_with_defaults(**sections) -> dict:
     config = copy.deepcopy(sections)
     validate(config, str(REPO / "schemas" / "config.schema.yaml"))
     return config
+
+
+def load_tool(name: str):
+    """The script tools/{name}.py as a module (the tools are scripts, not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
