@@ -5,7 +5,8 @@ Usage: .venv/bin/python bench/rasterize.py [N_SCENES] [REPEATS]   (default: 200 
 The demo's VOC XMLs (N_SCENES scenes at 320x240, generated once into the bench cache) are
 parsed once; then three rasterisers run over every annotation, interleaved, REPEATS times:
 
-- ours: ``streetseg.labels.masks.polygon_mask`` (the mask stage's path: class mask plus coverage);
+- ours: ``streetseg.labels.painting.polygon_mask`` (the mask stage's path: class mask and
+  coverage);
 - ours, class mask only: ``streetseg.labels.rasterize.rasterize``;
 - the original method: ``PIL.ImageDraw.polygon`` at 2x with one RGB fill per class, a
   Lanczos downsize to the image size, and each pixel mapped to the nearest palette colour.
@@ -64,7 +65,7 @@ def invented(theirs: np.ndarray, ours: np.ndarray) -> int:
 def main(n_scenes: int = 200, repeats: int = 5) -> None:
     from streetseg.demo.scenes import demo_sample_ids
     from streetseg.labels.classes import ClassTable
-    from streetseg.labels.masks import polygon_mask
+    from streetseg.labels.painting import polygon_mask
     from streetseg.labels.rasterize import rasterize
     from streetseg.labels.resolver import LabelResolver
 

@@ -7,7 +7,7 @@ import pytest
 
 from streetseg.labels.classes import ClassTable
 from streetseg.labels.formats.base import AnnotatedObject, Annotation
-from streetseg.labels.masks import polygon_mask
+from streetseg.labels.painting import polygon_mask
 from streetseg.labels.rasterize import box_to_polygon
 from streetseg.labels.resolver import LabelResolver
 
