@@ -26,4 +26,5 @@ make_masks(
     max_pixels=snakemake.params.max_pixels,
     progress=say,
     problems_path=snakemake.output.problems,
+    legacy_origin=snakemake.params.annotations["labelbox_legacy_origin"],
 )

@@ -56,6 +56,7 @@ def build_mask(
     size_mismatch: str = "error",
     max_pixels: int = DEFAULT_MAX_PIXELS,
     reader: AnnotationReader | None = None,
+    legacy_origin: str = "bottom",
 ) -> tuple[np.ndarray, dict]:
     """Rasterise one annotation at its image's size; return the class-id mask and statistics
     (objects, ignored, unknown, unknown_names, skipped, skipped_kinds, coverage, format,
@@ -66,6 +67,9 @@ def build_mask(
     The image is opened to check that it exists, decodes, and has the size the annotation
     declares. A mismatch is an error, because the labels would not line up with the photo,
     unless ``size_mismatch="rescale"`` scales the labels to the image.
+
+    ``legacy_origin`` is where legacy Labelbox XY and WKT exports measure y from: "bottom"
+    (the early exports) or "top" (annotations.labelbox_legacy_origin).
     """
     labels = labels or {}
     table = ClassTable.from_config(classes)
@@ -92,6 +96,8 @@ def build_mask(
         declared_h, declared_w = mask.shape
     else:
         declared_w, declared_h = annotation.width or width, annotation.height or height
+        if legacy_origin == "top":
+            annotation.y_from_bottom = False
         annotation.measure_y_from_top(declared_h)
     if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
         raise AnnotationError(
@@ -121,10 +127,18 @@ def make_mask(
     fmt="auto",
     size_mismatch="error",
     max_pixels=DEFAULT_MAX_PIXELS,
+    legacy_origin="bottom",
 ) -> np.ndarray:
     """:func:`build_mask`, written to ``mask_path`` as a palette PNG; returns the mask."""
     mask, _ = build_mask(
-        annotation_path, image_path, classes, labels, fmt, size_mismatch, max_pixels
+        annotation_path,
+        image_path,
+        classes,
+        labels,
+        fmt,
+        size_mismatch,
+        max_pixels,
+        legacy_origin=legacy_origin,
     )
     write_bytes_atomic(mask_path, encode_mask(mask, ClassTable.from_config(classes)))
     return mask
@@ -178,6 +192,7 @@ def make_masks(
     progress=None,
     progress_seconds: float = 10.0,
     problems_path: str | Path | None = None,
+    legacy_origin: str = "bottom",
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Make the masks of a chunk of samples (the four lists are parallel) in one process.
 
@@ -189,6 +204,7 @@ def make_masks(
     that every good mask of the chunk is kept and the job's outputs are whole. Each problem
     goes to ``log``; a progress line (done/total, rate) goes to ``progress`` (default ``log``)
     every ``progress_seconds`` and at the end. Returns the statistics and the problems.
+    ``legacy_origin`` is :func:`build_mask`'s.
     """
     lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
     if len(lengths) != 1:
@@ -203,7 +219,15 @@ def make_masks(
     ):
         try:
             mask, stats = build_mask(
-                annotation, image, classes, labels, fmt, size_mismatch, max_pixels, reader
+                annotation,
+                image,
+                classes,
+                labels,
+                fmt,
+                size_mismatch,
+                max_pixels,
+                reader,
+                legacy_origin=legacy_origin,
             )
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")

@@ -79,6 +79,20 @@ def test_legacy_exports_measure_y_from_the_bottom(scene, classes, tmp_path, wkt)
     assert _mask(tmp_path / "legacy.json", image, classes, tmp_path / "l.png") == reference
 
 
+def test_a_top_origin_legacy_export_is_read_with_the_switch(scene, classes, tmp_path):
+    # A later legacy export measuring y from the top: written as the bottom-origin writer
+    # would for a flipped scene, so that only the switch gives the VOC mask back.
+    image, objects = scene
+    objects = grouped(quarter(objects))
+    reference = _reference(tmp_path, image, objects, classes)
+    flipped = [(name, np.column_stack([v[:, 0], HEIGHT - v[:, 1]])) for name, v in objects]
+    write_labelbox_json(tmp_path / "top.json", [legacy_row(image.name, WIDTH, HEIGHT, flipped)])
+    path = tmp_path / "top.json"
+    assert _mask(path, image, classes, tmp_path / "b.png") != reference
+    make_mask(path, image, tmp_path / "t.png", classes, legacy_origin="top")
+    assert (tmp_path / "t.png").read_bytes() == reference
+
+
 def test_one_job_reads_several_images_of_one_export(scene, classes, tmp_path):
     image, objects = scene
     second = tmp_path / "second.png"
