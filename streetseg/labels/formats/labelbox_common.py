@@ -102,6 +102,19 @@ def mask_candidates(export: Path, reference: str) -> list[Path]:
     return [export.parent / PurePosixPath(relative)]
 
 
+class MissingMask(AnnotationError):
+    """A mask reference whose file is not in the export's folder."""
+
+
+def shown_reference(reference: str) -> str:
+    """A mask reference for a message: a URL without its query string or fragment, which
+    hold the access token of a signed URL."""
+    parts = urlsplit(reference)
+    if parts.scheme and parts.netloc:
+        return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return reference
+
+
 def mask_file(export, reference) -> Path:
     """The local file a mask reference names (see the module docstring), checked to stay
     inside the export's folder and to exist."""
@@ -114,18 +127,21 @@ def mask_file(export, reference) -> Path:
         lexical = Path(os.path.normpath(os.path.abspath(candidate)))
         if not lexical.is_relative_to(folder):
             raise AnnotationError(
-                f"mask {reference!r} lies outside the export's folder {folder}; refused"
+                f"mask {shown_reference(reference)!r} lies outside the export's folder "
+                f"{folder}; refused"
             )
         if not candidate.exists():
             continue
         if not Path(os.path.realpath(candidate)).is_relative_to(os.path.realpath(folder)):
             raise AnnotationError(
-                f"mask {reference!r} is a symbolic link that leads outside the export's "
-                f"folder {folder}; refused"
+                f"mask {shown_reference(reference)!r} is a symbolic link that leads outside "
+                f"the export's folder {folder}; refused"
             )
         return candidate
     tried = ", ".join(str(path) for path in candidates)
-    raise AnnotationError(f"mask file for {reference!r} not found (looked for {tried})")
+    raise MissingMask(
+        f"mask file for {shown_reference(reference)!r} not found (looked for {tried})"
+    )
 
 
 def read_mask_pixels(path: Path) -> np.ndarray:
@@ -144,15 +160,24 @@ def read_mask_pixels(path: Path) -> np.ndarray:
 
 
 class MaskFiles:
-    """Mask PNGs of one export, each decoded once per image (composite masks are shared)."""
+    """Mask PNGs of one export, each decoded once per image (composite masks are shared).
+
+    A missing mask file does not stop the image's other objects: :meth:`bitmap` returns None
+    for it and :meth:`check` then names every missing file of the image in one error.
+    """
 
     def __init__(self, export):
-        self.export, self._pixels = Path(export), {}
+        self.export, self._pixels, self.missing = Path(export), {}, []
 
-    def bitmap(self, reference, color=None) -> np.ndarray:
+    def bitmap(self, reference, color=None, where: str | None = None) -> np.ndarray | None:
         """The object's pixels: those of ``color`` [R, G, B] in a composite mask, else every
-        pixel that is neither black nor fully transparent (Labelbox's white-on-clear masks)."""
-        path = mask_file(self.export, reference)
+        pixel that is neither black nor fully transparent (Labelbox's white-on-clear masks);
+        None when the mask file is missing (see :meth:`check`; ``where`` names the object)."""
+        try:
+            path = mask_file(self.export, reference)
+        except MissingMask as error:
+            self.missing.append((where, error.problem))
+            return None
         if path not in self._pixels:
             self._pixels[path] = read_mask_pixels(path)
         pixels = self._pixels[path]
@@ -167,6 +192,15 @@ class MaskFiles:
         ):
             raise AnnotationError(f"color_rgb must be three integers 0-255, got {color!r:.80}")
         return opaque & (pixels[..., :3] == np.array(color, dtype=np.uint8)).all(axis=-1)
+
+    def check(self) -> None:
+        """Raise one error naming every missing mask file met so far (the first in full)."""
+        if len(self.missing) == 1:
+            where, problem = self.missing[0]
+            raise AnnotationError(problem, where=where)
+        if self.missing:
+            parts = [f"{where}: {problem}" if where else problem for where, problem in self.missing]
+            raise AnnotationError(f"{len(self.missing)} mask files not found: " + "; ".join(parts))
 
 
 def check_bitmap_size(annotation, bitmap: np.ndarray, reference) -> None:

@@ -119,6 +119,8 @@ def parse_row(path, name: str, number: int, row: dict) -> Annotation:
             where = f"{row_where} object {index}" + (f" ({title!r})" if title else "")
             with error_context(path, where):
                 _add_v1_object(annotation, item, title, where, masks)
+        with error_context(path, row_where):
+            masks.check()
         return annotation
     annotation.y_from_bottom = True
     for title, value in label.items():
@@ -147,7 +149,9 @@ def _add_v1_object(annotation, item, title: str, where: str, masks: MaskFiles) -
         annotation.skip(next(AREALESS[key] for key in AREALESS if key in item))
         return
     elif "instanceURI" in item:
-        bitmap = masks.bitmap(item["instanceURI"])
+        bitmap = masks.bitmap(item["instanceURI"], where=where)
+        if bitmap is None:  # a missing file: named with the others by masks.check()
+            return
         check_bitmap_size(annotation, bitmap, item["instanceURI"])
         annotation.objects.append(AnnotatedObject(title, where, bitmap=bitmap))
         return

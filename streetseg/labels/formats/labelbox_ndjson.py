@@ -154,6 +154,8 @@ def parse_row(path, name: str, row: dict) -> Annotation:
         where = f"data row {name!r} object {number}" + (f" ({label_name!r})" if label_name else "")
         with error_context(path, where):
             add_object(annotation, item, label_name, where, masks)
+    with error_context(path, f"data row {name!r}"):
+        masks.check()
     return annotation
 
 
@@ -173,7 +175,9 @@ def add_object(annotation: Annotation, item, name: str, where: str, masks: MaskF
         if not isinstance(value, dict):
             raise AnnotationError("the mask is not an object with a 'url'")
         reference = value.get("url")
-        bitmap = masks.bitmap(reference, value.get("color_rgb") if composite else None)
+        bitmap = masks.bitmap(reference, value.get("color_rgb") if composite else None, where)
+        if bitmap is None:  # a missing file: named with the others by masks.check()
+            return
         check_bitmap_size(annotation, bitmap, reference)
         annotation.objects.append(AnnotatedObject(name, where, bitmap=bitmap))
         return

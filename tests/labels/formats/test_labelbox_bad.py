@@ -139,6 +139,28 @@ def test_mask_files_missing_not_png_escaping_or_miscoloured(tmp_path):
     assert _error(path).endswith("is 8x7; the image is 8x6")
 
 
+def test_every_missing_mask_of_an_image_is_named_at_once_without_the_url_token(tmp_path):
+    # Two objects whose mask files are missing, one behind a signed URL: one error names both
+    # (not one per run), and the access token of the URL never reaches the message.
+    row = _mask_row("https://storage.example/masks/m1/index/1?X-Amz-Signature=SECRET&t=1")
+    objects = row["projects"]["project1"]["labels"][0]["annotations"]["objects"]
+    second = {
+        **objects[0],
+        "composite_mask": {"url": "https://x/masks/m2/index/1", "color_rgb": [1, 2, 3]},
+    }
+    objects.append(second)
+    path = _ndjson(tmp_path, row)
+    error = _error(path)
+    assert "SECRET" not in error and "X-Amz" not in error
+    assert error.startswith(f"{path}: data row 'a.png': 2 mask files not found: ")
+    assert (
+        "object 1 ('road'): mask file for 'https://storage.example/masks/m1/index/1' not" in error
+    )
+    assert (
+        "; data row 'a.png' object 2 ('road'): mask file for 'https://x/masks/m2/index/1'" in error
+    )
+
+
 def test_a_row_without_a_label_or_name(tmp_path):
     row = _row()
     row["projects"] = {}
