@@ -30,6 +30,13 @@ def _path(parts) -> str:
     return ".".join(str(part) for part in parts) or "(top level)"
 
 
+def _yaml_word(value) -> str:
+    """A choice as a YAML file writes it: true, false and null in lower case."""
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "null"}[value]
+    return str(value)
+
+
 def _shown(value) -> str:
     """A value for a message: short, and a URL without its query string or fragment."""
     if isinstance(value, str) and "://" in value:
@@ -53,13 +60,18 @@ def _unknown_keys(error, where: list) -> list[str]:
     return lines
 
 
+def schema_error_lines(error) -> list[str]:
+    """One jsonschema error as the lines of :func:`config_errors` (an unknown key each)."""
+    return _line(error)
+
+
 def _line(error) -> list[str]:
     where = list(error.absolute_path)
     path = _path(where)
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         return _unknown_keys(error, where)
     if error.validator == "enum":
-        choices = ", ".join(str(choice) for choice in error.validator_value)
+        choices = ", ".join(_yaml_word(choice) for choice in error.validator_value)
         return [f"{path}: got {_shown(error.instance)}, expected one of {choices}"]
     if error.validator == "type":
         kinds = error.validator_value
@@ -77,6 +89,13 @@ def _line(error) -> list[str]:
             f"{path}: got {_shown(error.instance)}, expected "
             f"{words[error.validator]} {error.validator_value}"
         ]
+    if error.validator in ("minItems", "maxItems") and isinstance(error.instance, list):
+        bound = "at least" if error.validator == "minItems" else "at most"
+        count = len(error.instance)
+        return [
+            f"{path}: has {count} item{'s' if count != 1 else ''}, expected {bound} "
+            f"{error.validator_value}"
+        ]
     return [f"{path}: {error.message}"]
 
 
@@ -84,10 +103,15 @@ def config_errors(config: dict, schema: dict) -> list[str]:
     """Every schema error of ``config`` as one line, sorted by key path (the innermost error
     of an ``anyOf`` or ``oneOf``, where the schema has one)."""
     validator = jsonschema.validators.validator_for(schema)(schema)
-    lines = []
+    lines, paths = [], set()
     for error in validator.iter_errors(config):
         best = jsonschema.exceptions.best_match([error])
-        lines += _line(best)
+        for line in _line(best):
+            # One line per key: a value can break two rules (an enum and a type) at once.
+            path = line.split(": ", 1)[0]
+            if path not in paths or "unknown key" in line:
+                paths.add(path)
+                lines.append(line)
     return sorted(set(lines))
 
 

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import yaml
 
+from streetseg.common.config_errors import schema_error_lines
+
 # The config sections an experiment may override; the rest is the data, shared by all.
 OVERRIDABLE = ("train", "predict")
 
@@ -89,8 +91,7 @@ def _reason(error: Exception) -> str:
     whose path and message it keeps as the exception's context."""
     for candidate in (error, error.__cause__, error.__context__):
         if candidate is not None and hasattr(candidate, "absolute_path"):
-            where = ".".join(map(str, candidate.absolute_path))
-            return f"{where}: {candidate.message}" if where else candidate.message
+            return "; ".join(schema_error_lines(candidate))
     return str(error).strip()
 
 

@@ -71,8 +71,8 @@ def precision_policy(mixed: bool, log=print) -> str:
     return policy
 
 
-def use_xla(setting: str):
-    """``train.jit_compile`` as Keras' compile() takes it: True or False for "on" and "off",
-    and Keras' own choice for "auto": XLA on one GPU, off on CPUs, where it was measured
-    5x slower for the separable U-Net (docs/benchmarks.md, P12)."""
-    return "auto" if setting == "auto" else setting == "on"
+def use_xla(setting):
+    """``train.jit_compile`` as Keras' compile() takes it: True or False as given, and
+    Keras' own choice for "auto": XLA on one GPU, off on CPUs, where it was measured 5x
+    slower for the separable U-Net (docs/benchmarks.md, P12)."""
+    return "auto" if setting == "auto" else bool(setting)

@@ -81,4 +81,4 @@ def test_xla_is_keras_own_choice_unless_forced():
     from streetseg.model.devices import use_xla
 
     assert use_xla("auto") == "auto"
-    assert use_xla("on") is True and use_xla("off") is False
+    assert use_xla(True) is True and use_xla(False) is False
