@@ -73,7 +73,7 @@ try:
         groups=SAMPLE_GROUPS,
     )
     if not config["model"]:  # Infer with a given model needs no split.
-        check_splits(SPLITS, config["split"]["val_fraction"])
+        check_splits(SPLITS)
 except ValueError as problem:
     stop(problem)
 validate(samples, schema="../schemas/samples.schema.yaml")

@@ -169,22 +169,18 @@ class EmptySplitError(ValueError):
     """A split that training or scoring needs holds no sample; one line per empty split."""
 
 
-def check_splits(
-    assignment: dict[str, list[str]], val_fraction: float, needs_test: bool = True
-) -> None:
-    """Stop, before any job, when train is empty, test is empty (where ``needs_test``: the
-    run trains and scores a model), or val is empty although ``val_fraction`` asks for one
-    (an empty val with ``val_fraction`` 0 keeps the last epoch, as documented)."""
+def check_splits(assignment: dict[str, list[str]], needs_test: bool = True) -> None:
+    """Stop, before any job, when train is empty or test is empty (where ``needs_test``: the
+    run trains and scores a model). An empty val split is allowed: training then keeps its
+    last epoch."""
     lines = []
     hints = {
         "train": "every sample went to val or test; lower split.test_fraction and "
         "split.val_fraction, or give fewer samples an explicit split",
         "test": "nothing to score the model on; raise split.test_fraction above 0, or give "
         "samples the split test (a sheet's split column, a data.folders entry's split)",
-        "val": "split.val_fraction is above 0 but no group was drawn for val; give more "
-        "groups (split.group) or set split.val_fraction: 0 to keep the last epoch",
     }
-    needed = ["train", *(["test"] if needs_test else []), *(["val"] if val_fraction else [])]
+    needed = ["train", *(["test"] if needs_test else [])]
     for split in needed:
         if not assignment.get(split):
             lines.append(f"the {split} split is empty: {hints[split]}")

@@ -203,3 +203,19 @@ def test_zero_fractions_leave_val_and_test_empty_and_files_round_trip(tmp_path):
     write_splits(splits, paths)
     assert read_split(paths["train"]) == splits["train"]
     assert read_split(paths["val"]) == []
+
+
+def test_an_empty_train_or_test_split_is_named_and_an_empty_val_allowed():
+    import pytest
+
+    from streetseg.data.splits import EmptySplitError, check_splits
+
+    check_splits({"train": ["a"], "val": [], "test": ["b"]})
+    with pytest.raises(EmptySplitError) as error:
+        check_splits({"train": [], "val": ["a"], "test": []})
+    lines = str(error.value).split("\n  ")
+    assert [line.split(":")[0] for line in lines] == [
+        "the train split is empty",
+        "the test split is empty",
+    ]
+    check_splits({"train": ["a"], "val": [], "test": []}, needs_test=False)
