@@ -109,7 +109,8 @@ def test_bad_experiments_are_all_named_before_any_job(tmp_path):
     assert process.returncode == 1
     assert "Error: config: bad experiments:" in process.stderr
     assert "experiments.data_too: data cannot differ between experiments" in process.stderr
-    assert "experiments.typo: train.epoch: unknown key; did you mean train.epochs?" in process.stderr
+    typo = "experiments.typo: train.epoch: unknown key; did you mean train.epochs?"
+    assert typo in process.stderr
     assert "experiments.odd_size: train.image_size 62x64 must be divisible by 4" in process.stderr
     assert "Traceback" not in process.stderr
 
