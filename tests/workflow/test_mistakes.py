@@ -87,6 +87,16 @@ CASES = [
 
 MORE_CASES = [
     pytest.param(
+        {"classes": [{"id": 0, "name": "a"}, {"id": 1, "name": "b", "color": [1, 2, 3]}]},
+        _mistakes("classes.0: 'color' is a required property"),
+        id="class-without-colour",
+    ),
+    pytest.param(
+        {"split": {"group": 5}},
+        _mistakes("split.group: got 5, expected text"),
+        id="split-group-not-text",
+    ),
+    pytest.param(
         {"train": {"image_size": [62, 64]}},
         ["train.image_size 62x64 must be divisible by 4 on both sides (depth 2); e.g. 60x64"],
         id="image-size-not-divisible",
