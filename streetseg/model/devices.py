@@ -49,7 +49,7 @@ def precision_policy(mixed: bool, log=print) -> str:
     """Set Keras' global dtype policy and return its name. With ``mixed``: ``mixed_float16``
     (float16 compute, float32 weights; Keras scales the loss, and the model's softmax stays
     float32) when a GPU is visible; ``mixed_bfloat16`` on a CPU with bfloat16 instructions
-    (AVX512_BF16 or AMX-BF16: 1.2-1.6x the images/s of float32 there, docs/benchmarks.md
+    (AVX512_BF16 or AMX-BF16: 0.98-1.65x float32's images/s in the bench, docs/benchmarks.md
     P12); else ``float32`` with a message, since float16 and emulated bfloat16 are slower,
     not faster, on other CPUs. Without ``mixed``: ``float32``."""
     gpus = tf.config.list_logical_devices("GPU")
