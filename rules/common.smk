@@ -18,7 +18,7 @@ from streetseg.common.overrides import (
     experiment_configs,
     training_sources,
 )
-from streetseg.common.problems import format_problems
+from streetseg.common.problems import listing_report
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
 from streetseg.data.shards import shard_names
@@ -27,7 +27,12 @@ from streetseg.data.splits import SPLITS, assign_splits, check_splits, sample_gr
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import unannotated_class
 from streetseg.labels.resolver import check_label_targets
-from streetseg.model.preflight import check_crop_size, check_image_size, check_model_classes
+from streetseg.model.preflight import (
+    check_crop_size,
+    check_image_size,
+    check_model_classes,
+    infer_model_path,
+)
 
 
 def stop(problem):
@@ -81,17 +86,7 @@ validate(samples, schema="../schemas/samples.schema.yaml")
 SAMPLE_FILES = samples[["image", "annotation"]].to_dict("index")
 ON_BAD_SAMPLE = config["data"]["on_bad_sample"]
 if LISTING_PROBLEMS:
-    print(
-        format_problems(LISTING_PROBLEMS, "results/dataset/problems.tsv, after the mask stage"),
-        (
-            "data.on_bad_sample is stop: every good mask is made, then the run stops before "
-            "training; fix the files or set data.on_bad_sample: skip to leave them out"
-            if ON_BAD_SAMPLE == "stop"
-            else "data.on_bad_sample is skip: these files are left out"
-        ),
-        sep="\n",
-        file=sys.stderr,
-    )
+    print(listing_report(LISTING_PROBLEMS, ON_BAD_SAMPLE), file=sys.stderr)
 
 # The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).
 MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"], LISTING_PROBLEMS)
@@ -124,6 +119,49 @@ except ValueError as problem:
     stop(problem)
 INFER_IMAGES = list(INFER_LISTING)
 INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
+
+
+def infer_model(wildcards):
+    """The model to segment with: config's `model` (.keras or SavedModel), else the trained
+    one; never a job's output, so infer never trains or exports (preflight.infer_model_path)."""
+    remote = workflow.storage_settings.default_storage_provider is not None
+    try:
+        return infer_model_path(config["model"], rules.train.output.model, remote=remote)
+    except ValueError as problem:
+        stop(problem)
+
+
+def infer_chunk_names(wildcards):
+    """The photos of one inference chunk, relative to infer_images.
+
+    They are a param, not input files: 100,000 input files would add about 9 s to every dry
+    run. A changed membership reruns the chunk (params trigger); changed files are found by
+    the chunk job's cache check (size and modification time) whenever the chunk runs.
+    """
+    return chunk_members(INFER_IMAGES, wildcards.chunk, config["infer"]["chunk_size"])
+
+
+def infer_chunk_fingerprints(wildcards):
+    """[size, ETag] of each S3 object of the chunk, from the listing (None for a folder,
+    whose files the job checks itself). A changed object reruns its chunk (params trigger)."""
+    listed = [INFER_LISTING[name] for name in infer_chunk_names(wildcards)]
+    return None if None in listed else listed
+
+
+def inference_folder(wildcards, output):
+    """results/inference, the folder above a chunk table, where per-model results are cached."""
+    return os.path.dirname(os.path.dirname(output.table))
+
+
+def infer_chunk_tables(wildcards):
+    """Every chunk's table; asking for them without photos stops the run in one line."""
+    if not config["infer_images"]:
+        stop(
+            "infer needs a folder of photos: snakemake infer --config infer_images=DIR_OR_S3_PREFIX"
+        )
+    if not INFER_IMAGES:
+        stop(f"{config['infer_images']}: no image files found ({', '.join(IMAGE_SUFFIXES)})")
+    return expand("results/inference/chunks/{chunk}.tsv", chunk=INFER_CHUNKS)
 
 
 # Experiments (rules/experiments.smk): name -> the base config with its overrides merged in.
@@ -239,46 +277,6 @@ def final_targets(wildcards):
         *rules.plots_gallery.output,
         *rules.plots_config.output,
     ]
-
-
-def infer_model(wildcards):
-    """The model to segment with: config's `model` (.keras or SavedModel), else the trained one."""
-    return config["model"] or rules.train.output.model
-
-
-def infer_chunk_names(wildcards):
-    """The photos of one inference chunk, relative to infer_images.
-
-    They are a param, not input files: 100,000 input files would add about 9 s to every dry
-    run. A changed membership reruns the chunk (params trigger); changed files are found by
-    the chunk job's cache check (size and modification time) whenever the chunk runs.
-    """
-    return chunk_members(INFER_IMAGES, wildcards.chunk, config["infer"]["chunk_size"])
-
-
-def infer_chunk_fingerprints(wildcards):
-    """[size, ETag] of each S3 object of the chunk, from the listing (None for a folder,
-    whose files the job checks itself). A changed object reruns its chunk (params trigger)."""
-    listed = [INFER_LISTING[name] for name in infer_chunk_names(wildcards)]
-    return None if None in listed else listed
-
-
-def inference_folder(wildcards, output):
-    """results/inference, the folder above a chunk table, where per-model results are cached."""
-    return os.path.dirname(os.path.dirname(output.table))
-
-
-def infer_chunk_tables(wildcards):
-    """Every chunk's table; asking for them without a folder of photos is an error."""
-    if not config["infer_images"]:
-        raise ValueError(
-            "infer needs a folder of photos: snakemake infer --config infer_images=DIR_OR_S3_PREFIX"
-        )
-    if not INFER_IMAGES:
-        raise ValueError(
-            f"{config['infer_images']}: no image files found ({', '.join(IMAGE_SUFFIXES)})"
-        )
-    return expand("results/inference/chunks/{chunk}.tsv", chunk=INFER_CHUNKS)
 
 
 def training_config():

@@ -1,3 +1,5 @@
+# Segmenting new photos with a finished model: `snakemake infer --config infer_images=...`
+# (the listing and input functions are in rules/common.smk).
 rule infer_chunk:
     input:
         model=infer_model,

@@ -1,4 +1,4 @@
-from streetseg.labels.formats.cvat_layout import companion_files
+from streetseg.labels.formats.registry import companion_files
 
 # One job per chunk of masks.chunk_size samples (consecutive in sorted sample order), each
 # writing one mask per sample, one statistics table (a row per good sample) and one problem
@@ -15,8 +15,14 @@ for chunk, members in MASK_CHUNKS.items():
         input:
             annotations=[SAMPLE_FILES[sample]["annotation"] for sample in members],
             images=[SAMPLE_FILES[sample]["image"] for sample in members],
-            # Files read beside the annotations (a CVAT export's labelmap.txt).
-            companions=companion_files([SAMPLE_FILES[sample]["annotation"] for sample in members]),
+            # Files read beside the annotations (a CVAT mask's labelmap.txt, Labelbox masks).
+            companions=companion_files(
+                (
+                    SAMPLE_FILES[sample]["annotation"],
+                    os.path.basename(SAMPLE_FILES[sample]["image"]),
+                )
+                for sample in members
+            ),
         output:
             masks=mask_files(members),
             stats=f"results/masks/stats/{chunk}.tsv",

@@ -85,3 +85,38 @@ def test_no_import_cycles():
         if module not in state:
             visit(module, [])
     assert cycles == []
+
+
+def _compared_strings(tree) -> list[tuple[int, str]]:
+    """(line, text) of every string constant a comparison (==, !=, in) holds, in tuples too."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            for side in [node.left, *node.comparators]:
+                parts = side.elts if isinstance(side, (ast.Tuple, ast.List, ast.Set)) else [side]
+                found += [
+                    (side.lineno, part.value)
+                    for part in parts
+                    if isinstance(part, ast.Constant) and isinstance(part.value, str)
+                ]
+    return found
+
+
+def test_no_format_name_is_tested_outside_the_format_modules():
+    # A format's knowledge lives in its module and the registry: code elsewhere asks the
+    # registry (registry.get(name).multi_image, .decode, ...) instead of comparing names.
+    from streetseg.labels.formats import registry
+
+    names = set(registry.formats())
+    formats = PACKAGE / "labels" / "formats"
+    files = [p for p in PACKAGE.rglob("*.py") if formats not in p.parents]
+    files += list((REPO / "scripts").glob("*.py")) + list((REPO / "tools").glob("*.py"))
+    tested = [
+        f"{path.relative_to(REPO)}:{line}: {text}"
+        for path in files
+        for line, text in _compared_strings(ast.parse(path.read_text()))
+        if text in names
+    ]
+    assert tested == []
+    # The check sees a comparison with a format name.
+    assert _compared_strings(ast.parse("fmt in ('coco_json', 'x')")) == [(1, "coco_json"), (1, "x")]

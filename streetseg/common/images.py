@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from streetseg.common.errors import FileError
+
 # The configured pixel limit (images.max_pixels) is checked from the header before decoding;
 # Pillow's own fixed limit is lifted so that it neither preempts nor caps that setting.
 Image.MAX_IMAGE_PIXELS = None
@@ -19,8 +21,8 @@ DEFAULT_MAX_PIXELS = 200_000_000
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
 
 
-class ImageError(ValueError):
-    """An image cannot be used; the message names the file."""
+class ImageError(FileError):
+    """An image cannot be used (see :class:`FileError` for the fields)."""
 
 
 def open_checked(
@@ -37,7 +39,7 @@ def open_checked(
     if data is None:
         path = Path(path)
         if not path.is_file():
-            raise error(f"{path}: {what} not found")
+            raise error(f"{what} not found", path)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -45,14 +47,15 @@ def open_checked(
             width, height = image.size
             if width * height > max_pixels:
                 raise error(
-                    f"{path}: {what} is {width}x{height} = {width * height} pixels; "
-                    f"the limit (images.max_pixels) is {max_pixels}"
+                    f"{what} is {width}x{height} = {width * height} pixels; "
+                    f"the limit (images.max_pixels) is {max_pixels}",
+                    path,
                 )
             image.load()
     except error:
         raise
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as problem:
-        raise error(f"{path}: cannot decode {what}: {problem}") from None
+        raise error(f"cannot decode {what}: {problem}", path) from None
     return image
 
 

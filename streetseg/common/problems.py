@@ -9,23 +9,17 @@ are found while the DAG is built; mask problems inside the mask jobs. Both end u
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from streetseg.common.errors import FileError
 from streetseg.common.files import atomic_path
 
 COLUMNS = ["sample", "file", "object", "problem"]
 # How many rows the console shows; the file always holds them all.
 CONSOLE_ROWS = 20
-# What the readers call the object at fault, at the start of a message after the file.
-_OBJECT = re.compile(
-    r"^((?:object|shape|annotation|category|image|point|label '|<image|<size>|<imagesize>|<object)"
-    r"[^:]*?): (.+)$",
-    re.S,
-)
 
 
 @dataclass(frozen=True)
@@ -38,32 +32,15 @@ class Problem:
     problem: str
 
 
-def from_message(message: str, file: str, sample: str = "") -> Problem:
-    """A problem from an error message of the form "file: object: reason" or "file: reason"
-    (the convention of every streetseg error), split into its columns."""
-    text = str(message).strip()
-    for prefix in (f"{file}: ", f"{Path(file)}: "):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-            break
-    match = _OBJECT.match(text)
-    where, reason = (match.group(1), match.group(2)) if match else ("", text)
-    return Problem(sample, str(file), where, reason)
-
-
 def from_error(error: Exception, file: str, sample: str = "") -> Problem:
-    """A problem from an exception: its own fields where it carries them (an AnnotationError
-    names ``file``, ``where`` and ``problem``; streetseg.labels.formats.base), so a reason
-    that holds ": " is never cut; otherwise its message, split by :func:`from_message`."""
-    problem = getattr(error, "problem", None)
-    if isinstance(problem, str):
-        return Problem(
-            sample,
-            getattr(error, "file", None) or str(file),
-            getattr(error, "where", None) or "",
-            problem,
-        )
-    return from_message(str(error), file, sample)
+    """A problem from an exception, its columns from the error's fields: a
+    :class:`~streetseg.common.errors.FileError` names ``file``, ``where`` and ``problem``; an
+    OSError its ``filename``. ``file`` is the file at fault where the error names none."""
+    if isinstance(error, FileError):
+        return Problem(sample, error.file or str(file), error.where or "", error.problem)
+    named = getattr(error, "filename", None)
+    reason = getattr(error, "strerror", None) if named else None
+    return Problem(sample, str(named or file), "", str(reason or error))
 
 
 def describe(problem: Problem) -> str:
@@ -168,3 +145,16 @@ def check_problems(
             "before training; every good mask is kept. Fix the files and run again (only what "
             "changed is redone), or set data.on_bad_sample: skip to train without them."
         )
+
+
+def listing_report(problems, on_bad_sample: str) -> str:
+    """What the console shows of the problems found while listing (before any job), and what
+    happens next under ``data.on_bad_sample`` ("stop" or "skip")."""
+    what_next = (
+        "data.on_bad_sample is stop: every good mask is made, then the run stops before "
+        "training; fix the files or set data.on_bad_sample: skip to leave them out"
+        if on_bad_sample == "stop"
+        else "data.on_bad_sample is skip: these files are left out"
+    )
+    table = format_problems(problems, "results/dataset/problems.tsv, after the mask stage")
+    return f"{table}\n{what_next}"

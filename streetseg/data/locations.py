@@ -9,16 +9,13 @@ from pathlib import Path, PurePosixPath
 
 from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.problems import Problem
-from streetseg.labels.annotations import DENSE_SUFFIXES
-from streetseg.labels.classes import POLYGON_SUFFIXES
-from streetseg.labels.formats.cityscapes import cityscapes_image
+from streetseg.labels.formats import registry
 from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP
-from streetseg.labels.formats.supervisely import supervisely_image_name
 
 # Sample ids become file names under results/, so they are restricted to safe names.
 SAFE_SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 # Files that can be annotations: shapes (XML, JSON) or dense label images.
-ANNOTATION_SUFFIXES = POLYGON_SUFFIXES + DENSE_SUFFIXES
+ANNOTATION_SUFFIXES = registry.suffixes()
 HIDDEN = "hidden file (its name starts with '.'), not read as an annotation; rename or remove it"
 # Where CVAT's "Segmentation mask 1.1" export keeps its photos when it is asked to save them.
 CVAT_IMAGES = "JPEGImages"
@@ -53,33 +50,6 @@ class DataRoot:
                 "(set data.follow_symlinks: true to allow that)"
             )
         return None
-
-
-def referenced_image(fmt: str, document) -> str:
-    """The image a per-image annotation names (VOC or LabelMe <filename>, labelme imagePath)."""
-    if fmt in ("labelbox_voc", "labelme_xml"):
-        return (document.findtext("filename") or "").strip()
-    if fmt == "labelme_json":
-        return str(document.get("imagePath") or "").strip()
-    return ""
-
-
-def named_image(fmt: str, path: Path) -> tuple[str, list[Path]] | None:
-    """For formats whose file name names the image: the sample id and where the image may be.
-
-    Supervisely names ``ann/<image name>.json`` for ``img/<image name>``: the image is beside
-    the annotation or in the ``img`` folder beside its ``ann`` folder. Cityscapes pairs
-    ``<frame>_gtFine_polygons.json`` with ``<frame>_leftImg8bit.png`` beside it."""
-    if fmt == "supervisely_json":
-        name = supervisely_image_name(path)
-        places = [path.parent / name]
-        if path.parent.name == "ann":
-            places.append(path.parent.parent / "img" / name)
-        return PurePosixPath(name).stem, places
-    if fmt == "cityscapes_json":
-        sample, name = cityscapes_image(path)
-        return sample, [path.parent / name]
-    return None
 
 
 def reference_path(annotation: Path, name: str) -> Path:

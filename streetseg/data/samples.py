@@ -20,15 +20,13 @@ from streetseg.data.locations import (
     HIDDEN,
     DataRoot,
     cvat_mask_samples,
-    named_image,
     reference_path,
-    referenced_image,
     safe_id_problem,
     stem_map,
 )
 from streetseg.demo.scenes import demo_sample_ids
-from streetseg.labels.annotations import MULTI_IMAGE_FORMATS, image_names, inspect_file
-from streetseg.labels.classes import POLYGON_SUFFIXES
+from streetseg.labels.annotations import inspect_file
+from streetseg.labels.formats import registry
 from streetseg.labels.formats.base import AnnotationError
 
 COLUMNS = ["sample", "image", "annotation", "split"]
@@ -68,7 +66,8 @@ def directory_samples(
     # A Supervisely dataset folder keeps its annotations in ann/ (and its images in img/).
     annotations = folder / "ann"
     listed = [*folder.iterdir(), *(annotations.iterdir() if annotations.is_dir() else ())]
-    for path in sorted(p for p in listed if p.suffix.lower() in POLYGON_SUFFIXES):
+    shapes = registry.suffixes(registry.POLYGON)
+    for path in sorted(p for p in listed if p.suffix.lower() in shapes):
         if path.name.startswith("."):
             found.append(Problem("", str(path), "", HIDDEN))
             continue
@@ -78,22 +77,23 @@ def directory_samples(
             continue
         try:
             fmt, document = inspect_file(path)
-            if fmt in MULTI_IMAGE_FORMATS:
-                names = image_names(path, fmt, document)
+            described = registry.get(fmt)
+            if described.multi_image:
+                names = described.image_names(path, document)
                 rows += _listed_images(path, names, folder, root, found)
                 continue
         except AnnotationError as error:
             found.append(from_error(error, str(path), path.stem))
             continue
         sample, image = path.stem, images.get(path.stem)
-        named = named_image(fmt, path)
+        named = described.named_image(path) if described.named_image else None
         if named:
             sample, places = named
             image = next((place for place in places if place.is_file()), None)
         elif path.parent != folder:
             found.append(Problem(path.stem, str(path), "", f"{fmt} is not read from ann/"))
             continue
-        reference = referenced_image(fmt, document)
+        reference = described.referenced_image(document) if described.referenced_image else ""
         escape = reference and root.escape(reference_path(path, reference))
         image_escape = image and root.escape(image)
         if escape:
@@ -117,7 +117,7 @@ def directory_samples(
         directory,
         found,
         problems,
-        f"{directory}: no annotation files ({', '.join(POLYGON_SUFFIXES)}) and no CVAT mask "
+        f"{directory}: no annotation files ({', '.join(shapes)}) and no CVAT mask "
         "export (labelmap.txt, SegmentationClass/) found",
     )
 

@@ -1,11 +1,8 @@
 """Reading annotations in any supported format: detection per file and dispatch.
 
-Polygon formats: ``labelbox_voc``, ``labelme_xml``, ``cvat_xml``, ``labelme_json``,
-``coco_json``, ``labelbox_ndjson``, ``labelbox_json``, ``label_studio_json``,
-``azureml_jsonl``, ``supervisely_json`` and ``cityscapes_json``. Dense formats: ``index_png``,
-``color_png`` and ``cvat_mask`` (a PNG of a CVAT "Segmentation mask 1.1" export). With
-``auto`` the format is detected from each file's extension and content (and a CVAT mask from
-its folder).
+The formats are those of the registry (streetseg.labels.formats.registry): polygon formats
+(shapes) and dense formats (label images). With ``auto`` the format is detected from each
+file's extension and content (and a CVAT mask from its folder).
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
 once and looks images up by name. Memory: a CVAT export is streamed and only the job's
@@ -18,8 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streetseg.labels.formats import base
-from streetseg.labels.formats.azureml import AzureMLIndex, azureml_image_names
+from streetseg.labels.formats import registry
 from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
     MAX_MULTI_IMAGE_BYTES,
     AnnotatedObject,
@@ -31,63 +27,17 @@ from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for call
     read_json_lines,
     read_xml,
 )
-from streetseg.labels.formats.cityscapes import is_cityscapes, parse_cityscapes_json
-from streetseg.labels.formats.coco import CocoIndex, coco_image_names
-from streetseg.labels.formats.cvat import CvatIndex, cvat_image_names
-from streetseg.labels.formats.cvat_layout import is_cvat_mask, labelmap_path
+from streetseg.labels.formats.cvat_layout import labelmap_path
 from streetseg.labels.formats.cvat_mask import LabelMap, parse_labelmap
-from streetseg.labels.formats.labelbox_json import (
-    LabelboxJsonIndex,
-    is_labelbox_rows,
-    labelbox_json_image_names,
-)
-from streetseg.labels.formats.labelbox_ndjson import (
-    LabelboxNdjsonIndex,
-    iter_rows,
-    labelbox_ndjson_image_names,
-)
-from streetseg.labels.formats.labelme import parse_labelme_json, parse_labelme_xml
-from streetseg.labels.formats.labelstudio import LabelStudioIndex, label_studio_image_names
-from streetseg.labels.formats.supervisely import is_supervisely, parse_supervisely_json
-from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml  # noqa: F401
+from streetseg.labels.formats.voc import write_voc_xml  # noqa: F401
 
-POLYGON_FORMATS = (
-    "labelbox_voc",
-    "labelme_xml",
-    "cvat_xml",
-    "labelme_json",
-    "coco_json",
-    "labelbox_ndjson",
-    "labelbox_json",
-    "label_studio_json",
-    "azureml_jsonl",
-    "supervisely_json",
-    "cityscapes_json",
-)
-DENSE_FORMATS = ("index_png", "color_png", "cvat_mask")
-FORMATS = POLYGON_FORMATS + DENSE_FORMATS
-# Formats whose single file describes many images, which are told apart by the image's name:
-# format -> (index class, lister of the image names). An index is built from (path, the image
-# names wanted, the parsed document or None) and has ``read(image_name)``; a lister takes
-# (path, document) and returns every image name of the file.
-MULTI_IMAGE = {
-    "cvat_xml": (CvatIndex, cvat_image_names),
-    "coco_json": (CocoIndex, coco_image_names),
-    "labelbox_ndjson": (LabelboxNdjsonIndex, labelbox_ndjson_image_names),
-    "labelbox_json": (LabelboxJsonIndex, labelbox_json_image_names),
-    "label_studio_json": (LabelStudioIndex, label_studio_image_names),
-    "azureml_jsonl": (AzureMLIndex, azureml_image_names),
-}
-MULTI_IMAGE_FORMATS = tuple(MULTI_IMAGE)
-# Single-image polygon formats: format -> parser of (path, document or None).
-SINGLE_IMAGE = {
-    "labelbox_voc": parse_voc_xml,
-    "labelme_xml": parse_labelme_xml,
-    "labelme_json": parse_labelme_json,
-    "supervisely_json": parse_supervisely_json,
-    "cityscapes_json": parse_cityscapes_json,
-}
-DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
+# The format names, from the registry (streetseg/labels/formats/__init__.py), in detection
+# order.
+POLYGON_FORMATS = registry.names(registry.POLYGON)
+DENSE_FORMATS = registry.names(registry.DENSE)
+FORMATS = registry.names()
+MULTI_IMAGE_FORMATS = tuple(name for name in FORMATS if registry.get(name).multi_image)
+DENSE_SUFFIXES = registry.suffixes(registry.DENSE)
 
 
 def detect_format(path: str | Path) -> str:
@@ -97,92 +47,14 @@ def detect_format(path: str | Path) -> str:
 
 def image_names(path: str | Path, fmt: str, document=None) -> list[str]:
     """Every image name a multi-image export describes (for listing a data folder)."""
-    return MULTI_IMAGE[fmt][1](path, document)
+    return registry.get(fmt).image_names(path, document)
 
 
 def inspect_file(path: str | Path):
-    """The format of an annotation file and its parsed document (None for dense PNGs).
-
-    Callers hand the document on to the reader, so that a file is parsed once, not twice.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix in DENSE_SUFFIXES:
-        from PIL import Image
-
-        if is_cvat_mask(path):  # Told by where it lies; decoded by the mask job.
-            return "cvat_mask", None
-
-        from streetseg.labels.formats.dense import INDEX_MODES
-
-        if not path.is_file():
-            raise AnnotationError("label image not found", path)
-        try:
-            with Image.open(path) as image:  # The header is enough to tell the kind.
-                return ("index_png" if image.mode in INDEX_MODES else "color_png"), None
-        except (OSError, SyntaxError, ValueError) as error:
-            raise AnnotationError(f"cannot decode label image: {error}", path) from None
-    if suffix == ".xml":
-        # The root's tag is enough to tell a CVAT export, which is then streamed, not loaded.
-        children = iter_xml_children(path, MAX_MULTI_IMAGE_BYTES)
-        try:
-            if next(children).tag == "annotations":
-                return "cvat_xml", None
-        finally:
-            children.close()
-        root = read_xml(path)
-        if root.tag == "annotation":
-            if root.find("size") is not None:
-                return "labelbox_voc", root
-            if root.find("imagesize") is not None or root.find(".//polygon/pt") is not None:
-                return "labelme_xml", root
-            raise AnnotationError("missing <size>", path)
-        raise AnnotationError(f"root element <{root.tag}> is not a known annotation format", path)
-    if suffix == ".json":
-        # Only a COCO file may exceed the per-image limit, which is known once it is parsed.
-        large = check_file_size(path, MAX_MULTI_IMAGE_BYTES).stat().st_size > base.MAX_FILE_BYTES
-        data = read_json(path, MAX_MULTI_IMAGE_BYTES) if large else read_json(path)
-        if isinstance(data, dict) and "shapes" in data:
-            if large:
-                check_file_size(path)
-            return "labelme_json", data
-        if isinstance(data, dict) and "images" in data and "annotations" in data:
-            return "coco_json", data
-        if is_labelbox_rows(data):
-            return "labelbox_json", data
-        if isinstance(data, list) and data and isinstance(data[0], dict) and "data" in data[0]:
-            return "label_studio_json", data
-        for fmt, test in (("supervisely_json", is_supervisely), ("cityscapes_json", is_cityscapes)):
-            if test(data):
-                if large:
-                    check_file_size(path)
-                return fmt, data
-        raise AnnotationError(
-            "JSON is neither labelme (shapes), COCO (images, annotations), Labelbox (a list of "
-            "rows with Label), Label Studio (a list of tasks with data), Supervisely (size, "
-            "objects) nor Cityscapes (imgHeight, imgWidth, objects)",
-            path,
-        )
-    if suffix == ".ndjson":
-        rows = iter_rows(path)  # The first row is enough to tell; the file is streamed later.
-        try:
-            next(rows, None)
-        finally:
-            rows.close()
-        return "labelbox_ndjson", None
-    if suffix == ".jsonl":
-        # Only the first line is read here; the file is streamed when it is indexed.
-        lines = read_json_lines(path)
-        try:
-            first = next(lines, (0, None))[1]
-        finally:
-            lines.close()
-        if isinstance(first, dict) and "image_url" in first:
-            return "azureml_jsonl", None
-        raise AnnotationError("JSON Lines file is not Azure ML (no image_url on line 1)", path)
-    raise AnnotationError(
-        f"unknown annotation file type {suffix!r}; formats: {', '.join(FORMATS)}", path
-    )
+    """The format of an annotation file and its parsed document (None for dense PNGs and
+    streamed exports). Callers hand the document on to the reader, so that a file is parsed
+    once, not twice."""
+    return registry.detect(path)
 
 
 def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) -> Annotation:
@@ -190,11 +62,12 @@ def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) ->
 
     ``document`` is the file already parsed by :func:`inspect_file`, if it was.
     """
-    if fmt in SINGLE_IMAGE:
-        return SINGLE_IMAGE[fmt](path, document)
-    if fmt in MULTI_IMAGE:
-        return MULTI_IMAGE[fmt][0](path, {image_name}, document).read(image_name)
-    raise ValueError(f"unknown polygon format {fmt!r}; formats: {', '.join(POLYGON_FORMATS)}")
+    found = registry.get(fmt)
+    if found.parse is not None:
+        return found.parse(path, document)
+    if found.index is not None:
+        return found.index(path, {image_name}, document).read(image_name)
+    raise ValueError(f"{fmt} is not a polygon format; formats: {', '.join(POLYGON_FORMATS)}")
 
 
 class AnnotationReader:
@@ -230,8 +103,9 @@ class AnnotationReader:
         key = str(path)
         if key not in self._indexes:
             kind, document = inspect_file(path) if fmt == "auto" else (fmt, None)
-            if kind not in MULTI_IMAGE_FORMATS:
-                return kind, None if kind in DENSE_FORMATS else read_polygons(
+            found = registry.get(kind)
+            if not found.multi_image:
+                return kind, None if found.decode else read_polygons(
                     path, image_name, kind, document
                 )
             self._index(path, kind, document, image_name)
@@ -247,7 +121,7 @@ class AnnotationReader:
         wanted = self._wanted.setdefault(str(path), set())
         wanted.add(image_name)
         try:
-            index = MULTI_IMAGE[kind][0](path, wanted, document)
+            index = registry.get(kind).index(path, wanted, document)
         except AnnotationError as error:
             index = error
         self._indexes[str(path)] = (kind, index)

@@ -147,9 +147,6 @@ def _check_colors(ids, names, colors) -> None:
 
 # The name of the class that unpainted pixels of a polygon annotation become by default.
 BACKGROUND = "background"
-# Suffixes of annotation files that hold shapes (whose unpainted pixels need a class), as
-# opposed to dense label images, which give every pixel a value.
-POLYGON_SUFFIXES = (".xml", ".json", ".ndjson", ".jsonl")
 
 
 def unannotated_class(classes: list[dict], unannotated: str | None, annotation_paths) -> str:
@@ -171,11 +168,15 @@ def unannotated_class(classes: list[dict], unannotated: str | None, annotation_p
         return IGNORE_NAME if key == IGNORE_NAME else names[key]
     if BACKGROUND in names:
         return names[BACKGROUND]
-    # A CVAT mask's "background" label marks the same unpainted pixels.
+    # Files of shapes leave pixels unpainted (dense label images give every pixel a value);
+    # a CVAT mask's "background" label marks the same unpainted pixels.
+    from streetseg.labels.formats.registry import POLYGON, suffixes  # (formats import this)
+
+    polygon_suffixes = suffixes(POLYGON)
     polygons = [
         path
         for path in annotation_paths
-        if Path(path).suffix.lower() in POLYGON_SUFFIXES or is_cvat_mask(path)
+        if Path(path).suffix.lower() in polygon_suffixes or is_cvat_mask(path)
     ]
     if polygons:
         raise ConfigError(

@@ -18,11 +18,10 @@ from PIL import Image
 from streetseg.common.files import atomic_path, write_bytes_atomic
 from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, image_size, resize_labels
 from streetseg.common.problems import Problem, from_error, write_problems
-from streetseg.labels.annotations import DENSE_FORMATS, FORMATS, AnnotationReader
-from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, ClassTable, unannotated_class
+from streetseg.labels.annotations import AnnotationReader
+from streetseg.labels.classes import IGNORE_LABEL, ClassTable, unannotated_class
+from streetseg.labels.formats import registry
 from streetseg.labels.formats.base import AnnotationError
-from streetseg.labels.formats.cvat_mask import cvat_class_mask
-from streetseg.labels.formats.dense import dense_mask
 from streetseg.labels.painting import polygon_mask
 from streetseg.labels.resolver import LabelResolver
 
@@ -76,23 +75,22 @@ def build_mask(
     resolver = LabelResolver(
         table, labels.get("aliases"), labels.get("ignore"), labels.get("unknown", "error")
     )
-    if fmt not in FORMATS + ("auto",):
-        raise ValueError(f"unknown annotation format {fmt!r}; formats: auto, {', '.join(FORMATS)}")
+    if fmt != "auto":
+        registry.get(fmt)  # An unknown name is an error listing them all.
     width, height = image_size(image_path, max_pixels)
     reader = reader or AnnotationReader()
     kind, annotation = reader.read(annotation_path, Path(image_path).name, fmt)
-    if kind == "cvat_mask":
-        # CVAT's "background" label marks what no shape covers: the unannotated class, unless
-        # the config resolves that name itself.
-        background = resolver.label(BACKGROUND)
-        if background is None:
-            name = unannotated_class(classes, labels.get("unannotated"), [annotation_path])
-            background = resolver.label(name)
-        labelmap = reader.labelmap(annotation_path)
-        mask, stats = cvat_class_mask(annotation_path, labelmap, resolver, background, max_pixels)
-        declared_h, declared_w = mask.shape
-    elif kind in DENSE_FORMATS:
-        mask, stats = dense_mask(annotation_path, resolver, fmt, labels, max_pixels)
+    decode = registry.get(kind).decode
+    if decode is not None:  # A dense format: class ids straight from the label image.
+        mask, stats = decode(
+            annotation_path,
+            reader=reader,
+            resolver=resolver,
+            classes=classes,
+            labels=labels,
+            fmt=fmt,
+            max_pixels=max_pixels,
+        )
         declared_h, declared_w = mask.shape
     else:
         declared_w, declared_h = annotation.width or width, annotation.height or height
@@ -105,7 +103,7 @@ def build_mask(
             f"{width}x{height} (set annotations.size_mismatch: rescale to scale it)",
             annotation_path,
         )
-    if kind in DENSE_FORMATS:
+    if decode is not None:
         if mask.shape != (height, width):
             mask = resize_labels(mask, height, width)
     else:
@@ -231,8 +229,7 @@ def make_masks(
             )
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")
-            at_fault = image if str(problem).startswith(str(image)) else annotation
-            problems.append(from_error(problem, str(at_fault), sample))
+            problems.append(from_error(problem, str(annotation), sample))
             write_bytes_atomic(out, encode_mask(unlabelled_mask(image, max_pixels), table))
         else:
             write_bytes_atomic(out, encode_mask(mask, table))

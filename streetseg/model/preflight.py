@@ -7,6 +7,7 @@ This module imports neither TensorFlow nor Keras: it runs at every ``snakemake``
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -123,3 +124,33 @@ def check_model_classes(path: str | Path, classes: list[dict]) -> None:
             f"{path}: the model predicts {count} classes but the config lists {len(classes)} "
             f"({', '.join(wanted)}); use the config the model was trained with"
         )
+
+
+# The workflow's own models and the command that makes each (rules/train.smk, export.smk).
+OWN_MODELS = {
+    "results/model/model.keras": "snakemake train",
+    "results/export/saved_model": "snakemake export",
+}
+
+
+def infer_model_path(named: str | None, trained: str, *, remote: bool = False) -> str:
+    """The model infer segments with (``named``, else ``trained``), as an absolute path that
+    no rule produces: infer never trains or exports a model itself, so a changed config
+    cannot retrain behind the user's back, and a model the user names is never overwritten.
+    A missing model stops the run with the command that makes it. With default remote
+    storage (``remote``) the path stays as given, so that it maps to the bucket."""
+    path = named or trained
+    if remote:
+        return path
+    if not Path(path).exists():
+        command = OWN_MODELS.get(os.path.normpath(path))
+        if command is None:
+            raise ConfigError(
+                f"{path}: no such model (config `model`); name a .keras file or an exported "
+                "SavedModel folder"
+            )
+        raise ConfigError(
+            f"{path}: no such model; infer never trains or exports one itself: run "
+            f"`{command}` (with the same config) first, or name a model with --config model=PATH"
+        )
+    return str(Path(path).resolve())

@@ -1,17 +1,12 @@
-"""Problem rows: a message split into file, object and reason, and the console table."""
+"""Problem rows: an error's fields as file, object and reason, and the console table."""
 
 from __future__ import annotations
 
-from streetseg.common.problems import Problem, format_problems, from_error, from_message
+from pathlib import Path
 
+import pytest
 
-def test_a_message_splits_into_file_object_and_reason():
-    assert from_message(
-        "a/b.xml: object 3 ('car'): polygon has 2 points", "a/b.xml", "b"
-    ) == Problem("b", "a/b.xml", "object 3 ('car')", "polygon has 2 points")
-    assert from_message("a/b.xml: malformed XML: line 1: oops", "a/b.xml") == Problem(
-        "", "a/b.xml", "", "malformed XML: line 1: oops"
-    )
+from streetseg.common.problems import Problem, format_problems, from_error
 
 
 def test_the_console_table_shows_twenty_rows_and_a_count():
@@ -30,10 +25,33 @@ def test_the_console_table_shows_twenty_rows_and_a_count():
 
 
 def test_an_error_with_fields_gives_them_unsplit():
+    from streetseg.common.images import ImageError, open_image
     from streetseg.labels.formats.base import AnnotationError
 
     error = AnnotationError("a: b: c", "x.json", "task 3")
     assert from_error(error, "other", "s") == Problem("s", "x.json", "task 3", "a: b: c")
-    # Any other exception: its message, split as before.
-    plain = OSError("x.xml: object 1 ('car'): gone")
-    assert from_error(plain, "x.xml") == Problem("", "x.xml", "object 1 ('car')", "gone")
+    # An image's error names the image, not the annotation the caller would guess.
+    with pytest.raises(ImageError) as image_error:
+        open_image("nowhere/photo.jpg")
+    assert from_error(image_error.value, "photo.xml", "p") == Problem(
+        "p", "nowhere/photo.jpg", "", "image not found"
+    )
+    # An OSError names its file and reason; no message is parsed.
+    with pytest.raises(OSError) as os_error:
+        Path("nowhere/x.xml").read_text()
+    assert from_error(os_error.value, "fallback.xml") == Problem(
+        "", "nowhere/x.xml", "", "No such file or directory"
+    )
+    plain = ValueError("x.xml: object 1 ('car'): gone")
+    assert from_error(plain, "x.xml") == Problem("", "x.xml", "", "x.xml: object 1 ('car'): gone")
+
+
+def test_the_listing_report_says_what_the_policy_does_next():
+    from streetseg.common.problems import listing_report
+
+    problems = [Problem("a", "data/a.xml", "", "malformed XML")]
+    stop, skip = listing_report(problems, "stop"), listing_report(problems, "skip")
+    assert stop.splitlines()[0].startswith("1 problem in the data")
+    assert stop.splitlines()[-1].startswith("data.on_bad_sample is stop: every good mask")
+    assert skip.splitlines()[-1] == "data.on_bad_sample is skip: these files are left out"
+    assert "data/a.xml" in skip

@@ -10,7 +10,8 @@ import streetseg.labels.formats.cvat
 import streetseg.labels.formats.labelbox_json
 import streetseg.labels.formats.labelbox_ndjson
 import streetseg.labels.formats.labelstudio
-from streetseg.labels.annotations import AnnotationError, AnnotationReader, parse_voc_xml
+from streetseg.labels.annotations import AnnotationError, AnnotationReader
+from streetseg.labels.formats.voc import parse_voc_xml
 from tests.helpers.writers_azureml import write_azureml_jsonl
 from tests.helpers.writers_labelbox import v1_row, write_labelbox_json, write_labelbox_ndjson
 from tests.helpers.writers_labelstudio import inside, write_label_studio_json
@@ -44,7 +45,9 @@ def test_an_export_is_parsed_once_per_job(scenes, scene_job, monkeypatch):
         counting(streetseg.labels.formats.cvat.iter_xml_children),
     )
     monkeypatch.setattr(
-        streetseg.labels.annotations, "read_json", counting(streetseg.labels.annotations.read_json)
+        streetseg.labels.formats.registry,
+        "read_json",
+        counting(streetseg.labels.formats.registry.read_json),
     )
     scene_job([str(scenes / "cvat.xml")] * 4, "a")
     scene_job([str(scenes / "coco.json")] * 4, "b")
@@ -75,7 +78,7 @@ def _export(scenes, name, writer):
 def test_a_json_export_is_parsed_once_per_job(scenes, scene_job, monkeypatch, fmt):
     path, calls = _export(scenes, *JSON_EXPORTS[fmt]), []
     for module in (
-        streetseg.labels.annotations,
+        streetseg.labels.formats.registry,
         streetseg.labels.formats.labelbox_json,
         streetseg.labels.formats.labelstudio,
     ):
@@ -100,7 +103,7 @@ def test_a_json_lines_export_is_read_once_per_job(scenes, scene_job, monkeypatch
         return read
 
     for module in (
-        streetseg.labels.annotations,
+        streetseg.labels.formats.registry,
         streetseg.labels.formats.labelbox_ndjson,
         streetseg.labels.formats.azureml,
     ):

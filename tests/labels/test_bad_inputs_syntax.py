@@ -59,7 +59,7 @@ CASES = [
         "depth",
     ),
     case(
-        "xml-unknown-root", "a.xml", "<foo/>", "root element <foo> is not a known annotation format"
+        "xml-unknown-root", "a.xml", "<foo/>", "root element <foo> is neither CVAT (<annotations>)"
     ),
     case(
         "json-malformed-line-3",

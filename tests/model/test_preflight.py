@@ -8,7 +8,7 @@ import json
 import pytest
 
 from streetseg.labels.classes import ConfigError
-from streetseg.model.preflight import check_image_size, check_model_classes
+from streetseg.model.preflight import check_image_size, check_model_classes, infer_model_path
 
 
 def test_the_input_size_must_fit_the_model():
@@ -96,3 +96,20 @@ def test_the_crop_size_must_fit_the_model_and_the_input():
         check_crop_size([192, 512], [352, 480], unet)
     with pytest.raises(ConfigError, match="crop_size 48x64 must be divisible by 32"):
         check_crop_size([48, 64], [352, 480], {"encoder": "mobilenet_v2"})
+
+
+def test_infer_uses_an_existing_model_by_a_path_no_rule_makes(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    trained = "results/model/model.keras"
+    with pytest.raises(ConfigError, match=r"run `snakemake train` \(with the same config\) first"):
+        infer_model_path(None, trained)
+    with pytest.raises(ConfigError, match=r"run `snakemake export` \(with the same config\)"):
+        infer_model_path("results/export/saved_model", trained)
+    with pytest.raises(ConfigError, match=r"^mine.keras: no such model \(config `model`\)"):
+        infer_model_path("mine.keras", trained)
+    (tmp_path / "results" / "model").mkdir(parents=True)
+    (tmp_path / trained).write_bytes(b"model")
+    # Absolute, so that Snakemake links it to no rule: infer never retrains it.
+    assert infer_model_path(None, trained) == str(tmp_path / trained)
+    # With default remote storage the path stays relative, to map to the bucket.
+    assert infer_model_path("mine.keras", trained, remote=True) == "mine.keras"

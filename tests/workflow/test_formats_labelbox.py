@@ -93,3 +93,23 @@ def test_labelbox_exports_from_a_sample_sheet(tmp_path):
     process, problems = _run(tmp_path, {"source": "sheet", "sheet": str(sheet)})
     assert process.returncode == 0, process.stderr[-3000:]
     _check(tmp_path, problems)
+
+
+def test_adding_the_missing_mask_or_editing_one_reruns_the_masks(tmp_path):
+    # The mask PNGs beside an export are inputs of the mask jobs that read them: adding the
+    # file a problem asked for, or editing one, reruns the job (not "Nothing to be done").
+    data = _export(tmp_path)
+    process, _ = _run(tmp_path, {"source": "directory", "directory": str(data)})
+    assert process.returncode == 0, process.stderr[-3000:]
+    config = str(tmp_path / "config.yaml")
+    target = "results/dataset/problems.tsv"
+    dry = snakemake(tmp_path, "-n", target, "--configfile", config)
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+    (data / "masks" / "missing.png").write_bytes((data / "masks" / "comp0.png").read_bytes())
+    dry = snakemake(tmp_path, "-n", target, "--configfile", config)
+    assert "rule masks_00000:" in dry.stdout and "masks/missing.png" in dry.stdout
+    process, problems = _run(tmp_path, {"source": "directory", "directory": str(data)})
+    assert process.returncode == 0 and problems.empty
+    (data / "masks" / "comp0.png").touch()
+    dry = snakemake(tmp_path, "-n", target, "--configfile", config)
+    assert "Updated input files: " in dry.stdout and "comp0.png" in dry.stdout

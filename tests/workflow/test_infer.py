@@ -131,6 +131,24 @@ def test_exported_saved_model_segments_like_the_keras_model(inferred):
         assert np.mean(saved != expected) <= 0.001, saved_mask
 
 
+def test_infer_never_retrains_or_reexports_after_a_config_change(inferred):
+    # Runs after the export test: results/export/saved_model exists. Changed training and
+    # export settings would make train and export out of date, but infer plans neither: it
+    # segments with the models as they are, and never overwrites the one the user names.
+    workdir, settings, _ = inferred
+    changed = workdir / "changed.yaml"
+    changed.write_text(
+        "infer:\n  chunk_size: 2\n  overlays: true\ntrain:\n  epochs: 3\nexport:\n  tflite: false\n"
+    )
+    for extra in ((), ("model=results/export/saved_model",)):
+        dry = snakemake(workdir, "-n", *infer_args(changed, *extra))
+        planned = set(re.findall(r"^rule (\w+):", dry.stdout + dry.stderr, re.MULTILINE))
+        assert planned <= {"infer_chunk", "infer"}, dry.stdout
+    # The whole workflow, asked for, does see its stale model.
+    dry = snakemake(workdir, "-n", "train", "--configfile", str(TINY), str(changed))
+    assert "rule train:" in dry.stdout + dry.stderr
+
+
 def check_tflite_matches_keras(tflite, keras_file):
     """The TFLite file loads, and gives the Keras model's class for every pixel of one photo."""
     import keras

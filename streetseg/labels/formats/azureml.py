@@ -40,7 +40,8 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_flat,
 )
-from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
+from streetseg.labels.formats.registry import POLYGON, Format
 
 BOX_KEYS = ("topX", "topY", "bottomX", "bottomY")
 
@@ -55,7 +56,7 @@ def url_image_name(url) -> str:
     return name
 
 
-class AzureMLIndex:
+class AzureMLIndex(ExportIndex):
     """The lines of an Azure ML JSONL export by image name; only ``wanted`` ones are kept."""
 
     def __init__(self, path, wanted=None, document=None):
@@ -71,10 +72,8 @@ class AzureMLIndex:
                 entry = (where, item) if keep(name) else None
                 self.index.add(name, entry, f"image {name!r} ({where})")
 
-    def read(self, image_name: str) -> Annotation | None:
-        with error_context(self.path):
-            entry = self.index.entries[self.index.name_of(image_name)]
-        return None if entry is None else parse_line(self.path, *entry)
+    def parse(self, name: str, entry) -> Annotation:
+        return parse_line(self.path, *entry)
 
 
 def _pixels(value) -> int | float:
@@ -163,3 +162,17 @@ def _objects(entry: dict, name: str, where: str, width: int, height: int) -> lis
 def azureml_image_names(path, document=None) -> list[str]:
     """The image names of all lines of an Azure ML JSONL export, read line by line."""
     return list(AzureMLIndex(path, set(), document).index.entries)
+
+
+DESCRIPTORS = (
+    Format(
+        "azureml_jsonl",
+        "Azure ML",
+        POLYGON,
+        (".jsonl",),
+        detect=lambda peek: isinstance(peek.first_line, dict) and "image_url" in peek.first_line,
+        hint="image_url on line 1",
+        index=AzureMLIndex,
+        image_names=azureml_image_names,
+    ),
+)

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
+from streetseg.common.errors import FileError
+
 # Limits that make hostile or broken files fail fast instead of exhausting memory. A
 # multi-image export (CVAT XML, COCO JSON) describes a whole data set in one file, so it may be
 # far larger than a per-image file; CVAT XML is streamed, COCO JSON is loaded once per job.
@@ -26,32 +28,8 @@ SAFE_XML = {
 }
 
 
-class AnnotationError(ValueError):
-    """An annotation file cannot be used. The message reads "file: object: problem", or "file:
-    problem" where the whole file is at fault.
-
-    The helper that finds a problem raises it alone; the file and the object are named by the
-    callers that know them, with :func:`error_context` or :meth:`at`. Each is named once: the
-    innermost caller's wins (a polygon part is more precise than its annotation).
-    """
-
-    def __init__(self, problem: str, file=None, where: str | None = None):
-        super().__init__(problem)
-        self.problem, self.file, self.where = problem, None, None
-        self.at(file, where)
-
-    def at(self, file=None, where: str | None = None) -> AnnotationError:
-        """Name the file and the object at fault, unless they are named already."""
-        if self.file is None and file is not None:
-            self.file = str(file)
-        if self.where is None and where:
-            self.where = where
-        self.args = (": ".join(part for part in (self.file, self.where, self.problem) if part),)
-        return self
-
-    def copy(self) -> AnnotationError:
-        """A new error with the same message, to raise again without growing this traceback."""
-        return AnnotationError(self.problem, self.file, self.where)
+class AnnotationError(FileError):
+    """An annotation file cannot be used (see :class:`FileError` for the fields)."""
 
 
 class error_context:
@@ -144,6 +122,11 @@ def read_xml(path: str | Path, limit: int | None = None) -> etree._Element:
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url is not None:
         raise AnnotationError(NO_DTD, path)
     return tree.getroot()
+
+
+def filename_text(document) -> str:
+    """The image a per-image XML annotation names in its <filename> (VOC, LabelMe)."""
+    return (document.findtext("filename") or "").strip()
 
 
 def unique_child(element, tag: str):

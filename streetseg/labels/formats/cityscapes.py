@@ -26,6 +26,7 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
+from streetseg.labels.formats.registry import POLYGON, Format
 
 ANNOTATION_SUFFIX = "_gtFine_polygons.json"
 IMAGE_SUFFIX = "_leftImg8bit.png"
@@ -75,3 +76,23 @@ def parse_cityscapes_json(path: str | Path, document=None) -> Annotation:
                 vertices = polygon_from_points(item["polygon"])
             annotation.objects.append(AnnotatedObject(name, where, vertices=vertices))
     return annotation
+
+
+def _named_image(path):
+    """Cityscapes pairs ``<frame>_gtFine_polygons.json`` with ``<frame>_leftImg8bit.png``."""
+    sample, name = cityscapes_image(path)
+    return sample, [Path(path).parent / name]
+
+
+DESCRIPTORS = (
+    Format(
+        "cityscapes_json",
+        "Cityscapes",
+        POLYGON,
+        (".json",),
+        detect=lambda peek: is_cityscapes(peek.json),
+        hint="imgHeight, imgWidth, objects",
+        parse=parse_cityscapes_json,
+        named_image=_named_image,
+    ),
+)

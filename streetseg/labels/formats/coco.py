@@ -23,7 +23,8 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_flat,
 )
-from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
+from streetseg.labels.formats.registry import POLYGON, Format
 
 
 def compressed_counts(text: str) -> list[int]:
@@ -79,7 +80,7 @@ def _rle(segmentation: dict, width: int, height: int) -> np.ndarray:
     return bitmap.astype(bool)
 
 
-class CocoIndex:
+class CocoIndex(ExportIndex):
     """A COCO file indexed once: images by file name, categories by id, and the annotations of
     the ``wanted`` images (all, for None) by image id.
 
@@ -129,13 +130,8 @@ class CocoIndex:
                 if isinstance(image_id, (int, str)) and image_id in kept:
                     self.items[image_id].append((number, item))
 
-    def read(self, image_name: str) -> Annotation | None:
-        """The image's annotations; None if its entry was not kept (it was not wanted)."""
-        with error_context(self.path):
-            image = self.index.entries[self.index.name_of(image_name)]
-        if image is None:
-            return None
-        return parse_coco_image(self.path, image, self.items[image["id"]], self.categories)
+    def parse(self, name: str, entry) -> Annotation:
+        return parse_coco_image(self.path, entry, self.items[entry["id"]], self.categories)
 
 
 def parse_coco_image(path, image: dict, items, categories: dict) -> Annotation:
@@ -180,3 +176,19 @@ def _objects(item: dict, name: str, where: str, width: int, height: int) -> list
 def coco_image_names(path, document=None) -> list[str]:
     """The file names of all images a COCO JSON file describes."""
     return list(CocoIndex(path, set(), document).index.entries)
+
+
+DESCRIPTORS = (
+    Format(
+        "coco_json",
+        "COCO",
+        POLYGON,
+        (".json",),
+        detect=lambda peek: (
+            isinstance(peek.json, dict) and "images" in peek.json and "annotations" in peek.json
+        ),
+        hint="images, annotations",
+        index=CocoIndex,
+        image_names=coco_image_names,
+    ),
+)

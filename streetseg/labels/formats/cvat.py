@@ -18,8 +18,6 @@ clockwise on screen, about the shape's centre) turns a ``<box>`` or an
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 import numpy as np
 
 from streetseg.labels.formats.base import (
@@ -36,50 +34,8 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
-
-
-def _base_name(name: str) -> str:
-    return PurePosixPath(name.replace("\\", "/")).name
-
-
-class ImageIndex:
-    """The image entries of a multi-image export by name, for dict look-ups: the entry whose
-    name is the image's, or else whose base name is, if that is unique. Names must be unique.
-    ``what`` names the entries in messages ("<image>", "images")."""
-
-    def __init__(self, what: str):
-        self.what = what
-        self.entries: dict = {}  # name -> entry, or None for an entry not kept
-        self._by_base: dict[str, list[str]] = {}
-
-    def add(self, name: str, entry, where: str) -> None:
-        """Index ``entry`` (None: not kept) by ``name``; ``where`` names it in messages."""
-        if name in self.entries:
-            raise AnnotationError(f"{where} appears twice; image names must be unique")
-        self.entries[name] = entry
-        self._by_base.setdefault(_base_name(name), []).append(name)
-
-    def name_of(self, image_name: str) -> str:
-        if image_name in self.entries:
-            return image_name
-        base = _base_name(image_name)
-        loose = self._by_base.get(base, [])
-        if len(loose) == 1:
-            return loose[0]
-        if len(loose) > 1:
-            raise AnnotationError(
-                f"{len(loose)} {self.what} entries are named {base!r}; use full names"
-            )
-        raise AnnotationError(f"no {self.what} entry for image {image_name!r}")
-
-
-def wanted_test(wanted):
-    """A test of whether an entry name may be asked for by one of the ``wanted`` image names
-    (by name or base name); None wants every entry."""
-    if wanted is None:
-        return lambda name: True
-    bases = {_base_name(name) for name in wanted}
-    return lambda name: name in wanted or _base_name(name) in bases
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
+from streetseg.labels.formats.registry import POLYGON, Format
 
 
 def _mask(element, width: int, height: int) -> np.ndarray:
@@ -111,7 +67,7 @@ def _mask(element, width: int, height: int) -> np.ndarray:
     return bitmap
 
 
-class CvatIndex:
+class CvatIndex(ExportIndex):
     """The ``<image>`` entries of a CVAT export, read in one pass. Every name is indexed, but
     only the elements of ``wanted`` image names are kept (all, for None): a streamed 1 GB
     export costs a job the images it paints, not the whole tree."""
@@ -134,11 +90,8 @@ class CvatIndex:
                     where = f"<image name={name!r}>"
                     self.index.add(name, element if keep(name) else None, where)
 
-    def read(self, image_name: str) -> Annotation | None:
-        """The image's shapes; None if its element was not kept (it was not wanted)."""
-        with error_context(self.path):
-            image = self.index.entries[self.index.name_of(image_name)]
-        return None if image is None else parse_cvat_image(image, self.path)
+    def parse(self, name: str, entry) -> Annotation:
+        return parse_cvat_image(entry, self.path)
 
 
 def parse_cvat_image(image, path) -> Annotation:
@@ -218,3 +171,17 @@ def cvat_image_names(path, document=None) -> list[str]:
     """The names of all images a CVAT 1.1 XML export describes; the file is streamed and no
     element is kept, so listing a 1 GB export does not hold its tree."""
     return list(CvatIndex(path, set(), document).index.entries)
+
+
+DESCRIPTORS = (
+    Format(
+        "cvat_xml",
+        "CVAT",
+        POLYGON,
+        (".xml",),
+        detect=lambda peek: peek.xml_root_tag == "annotations",
+        hint="<annotations>",
+        index=CvatIndex,
+        image_names=cvat_image_names,
+    ),
+)

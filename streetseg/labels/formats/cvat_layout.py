@@ -24,13 +24,3 @@ def is_cvat_mask(path: str | Path) -> bool:
     if path.suffix.lower() != ".png" or CLASS_FOLDER not in path.parent.parts:
         return False
     return labelmap_path(path).is_file()
-
-
-def companion_files(annotation_paths) -> list[str]:
-    """The files a mask job reads beside these annotations, to declare as its inputs: the
-    labelmap.txt of each CVAT mask (once each), whose colours decide every mask's classes."""
-    found = {}
-    for path in annotation_paths:
-        if is_cvat_mask(path):
-            found.setdefault(str(labelmap_path(path)), None)
-    return list(found)

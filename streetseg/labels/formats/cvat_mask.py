@@ -23,16 +23,18 @@ from pathlib import Path
 
 import numpy as np
 
-from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, normalize_name
+from streetseg.labels.classes import BACKGROUND, IGNORE_LABEL, normalize_name, unannotated_class
 from streetseg.labels.formats.base import AnnotationError, check_file_size, error_context
-from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP
+from streetseg.labels.formats.cvat_layout import CLASS_FOLDER, LABELMAP, is_cvat_mask, labelmap_path
 from streetseg.labels.formats.dense import (
+    DENSE_SUFFIXES,
     color_keys,
     key_to_color,
     map_index_values,
     open_mask_image,
     parse_color,
 )
+from streetseg.labels.formats.registry import DENSE, Format
 
 MAX_LABELMAP_BYTES = 1024 * 1024
 
@@ -159,3 +161,30 @@ def cvat_class_mask(path, labelmap: LabelMap, resolver, background: int, max_pix
         "coverage": float((mask != IGNORE_LABEL).mean()),
     }
     return mask, stats
+
+
+def _decode(path, *, reader, resolver, classes, labels, max_pixels, **_):
+    """A CVAT mask through its labelmap.txt (read once per job by ``reader``). CVAT's
+    "background" label marks what no shape covers: the unannotated class, unless the config
+    resolves that name itself."""
+    background = resolver.label(BACKGROUND)
+    if background is None:
+        name = unannotated_class(classes, labels.get("unannotated"), [path])
+        background = resolver.label(name)
+    return cvat_class_mask(path, reader.labelmap(path), resolver, background, max_pixels)
+
+
+DESCRIPTORS = (
+    Format(
+        "cvat_mask",
+        "CVAT mask",
+        DENSE,
+        DENSE_SUFFIXES,
+        # Told by where it lies (below SegmentationClass, beside labelmap.txt), not decoded.
+        detect=lambda peek: is_cvat_mask(peek.path),
+        hint="below SegmentationClass/ beside labelmap.txt",
+        # Its labelmap.txt decides every mask's classes.
+        companions=lambda path, names: [str(labelmap_path(path))] if is_cvat_mask(path) else [],
+        decode=_decode,
+    ),
+)

@@ -13,6 +13,7 @@ from PIL import Image
 
 from streetseg.labels.classes import IGNORE_LABEL
 from streetseg.labels.formats.base import AnnotationError
+from streetseg.labels.formats.registry import DENSE, Format
 
 INDEX_MODES = ("L", "P", "I;16", "I;16B", "I;16L", "I")
 COLOR_MODES = ("RGB", "RGBA")
@@ -121,3 +122,30 @@ def dense_mask(path, resolver, fmt: str, labels: dict, max_pixels: int):
         "coverage": float((mask != IGNORE_LABEL).mean()),
     }
     return mask, stats
+
+
+def _decode(path, *, resolver, labels, fmt, max_pixels, **_):
+    return dense_mask(path, resolver, fmt, labels, max_pixels)
+
+
+DENSE_SUFFIXES = (".png", ".tif", ".tiff", ".bmp", ".gif")
+DESCRIPTORS = (
+    Format(
+        "index_png",
+        "index mask",
+        DENSE,
+        DENSE_SUFFIXES,
+        detect=lambda peek: peek.image_mode in INDEX_MODES,
+        hint="one value per pixel",
+        decode=_decode,
+    ),
+    Format(
+        "color_png",
+        "colour mask",
+        DENSE,
+        DENSE_SUFFIXES,
+        detect=lambda peek: bool(peek.image_mode),  # dense_mask names a mode it cannot read.
+        hint="a colour per pixel",
+        decode=_decode,
+    ),
+)

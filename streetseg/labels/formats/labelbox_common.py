@@ -19,6 +19,7 @@ a reference that leads out of it is refused and never opened.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -213,3 +214,61 @@ def check_bitmap_size(annotation, bitmap: np.ndarray, reference) -> None:
             f"mask {reference!r:.120} is {width}x{height}; the image is "
             f"{annotation.width}x{annotation.height}"
         )
+
+
+def mask_references(value):
+    """Every mask reference an export entry holds, at any depth: v1's ``instanceURI`` and v2's
+    ``mask`` / ``composite_mask`` ``url``."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "instanceURI" and isinstance(item, str):
+                yield item
+            elif key in ("mask", "composite_mask") and isinstance(item, dict):
+                if isinstance(item.get("url"), str):
+                    yield item["url"]
+            else:
+                yield from mask_references(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from mask_references(item)
+
+
+def mask_companions(index, names) -> list[str]:
+    """The mask files that exist for these image names of an export's index (an ExportIndex
+    that kept their entries), to declare as inputs of the mask jobs that read them; a missing
+    or refused one is left to the mask job, which names it as the image's problem."""
+    found = {}
+    for name in names:
+        try:
+            entry = index.index.entries[index.index.name_of(name)]
+        except AnnotationError:
+            continue
+        for reference in mask_references(entry):
+            try:
+                found.setdefault(str(mask_file(index.path, reference)), None)
+            except AnnotationError:
+                continue
+    return list(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _whole_index(index_class, path: str, stamp):
+    return index_class(path, None)
+
+
+def export_mask_files(index_class, path, names, marker: bytes | None = None) -> list[str]:
+    """:func:`mask_companions` of an export read once per state of the file (the mask rules
+    of all its chunks ask in turn). ``marker``: bytes the export's first 64 KB must hold, a
+    cheap test that skips other formats' files of the same suffix without parsing them.
+    A broken export declares nothing; its mask jobs name the problem."""
+    path = Path(path)
+    try:
+        if marker is not None:
+            with open(path, "rb") as head:
+                if marker not in head.read(65536):
+                    return []
+        stat = path.stat()
+        index = _whole_index(index_class, str(path), (stat.st_mtime_ns, stat.st_size))
+    except (OSError, AnnotationError):
+        return []
+    return mask_companions(index, names)

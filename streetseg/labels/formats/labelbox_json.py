@@ -34,15 +34,17 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
-from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
 from streetseg.labels.formats.labelbox_common import (
     MaskFiles,
     box,
     check_bitmap_size,
+    export_mask_files,
     image_name,
     xy_points,
 )
 from streetseg.labels.formats.labelbox_ndjson import AREALESS
+from streetseg.labels.formats.registry import POLYGON, Format
 
 WKT_SHAPE = re.compile(r"^\s*(MULTI)?POLYGON\b", re.IGNORECASE)
 _RING = re.compile(r"\(([^()]*)\)")
@@ -59,7 +61,7 @@ def _skipped(row: dict) -> bool:
     return row.get("Label") == "Skip" or row.get("Skipped") is True
 
 
-class LabelboxJsonIndex:
+class LabelboxJsonIndex(ExportIndex):
     """A JSON export read once: rows grouped by image name, the ``wanted`` images' rows kept."""
 
     def __init__(self, path, wanted=None, document=None):
@@ -83,12 +85,7 @@ class LabelboxJsonIndex:
                 if all(_skipped(row) for _, row in group):
                     self.unlabelled.add(name)
 
-    def read(self, image_name: str) -> Annotation | None:
-        with error_context(self.path):
-            name = self.index.name_of(image_name)
-        group = self.index.entries[name]
-        if group is None:
-            return None
+    def parse(self, name: str, group) -> Annotation:
         usable = [
             (str(row.get("Updated At") or row.get("Created At") or ""), number, row)
             for number, row in group
@@ -235,3 +232,20 @@ def labelbox_json_image_names(path, document=None) -> list[str]:
     """The image names of the rows, leaving out images whose every row is skipped."""
     index = LabelboxJsonIndex(path, set(), document)
     return [name for name in index.index.entries if name not in index.unlabelled]
+
+
+DESCRIPTORS = (
+    Format(
+        "labelbox_json",
+        "Labelbox",
+        POLYGON,
+        (".json",),
+        detect=lambda peek: is_labelbox_rows(peek.json),
+        hint="a list of rows with Label",
+        index=LabelboxJsonIndex,
+        companions=lambda path, names: export_mask_files(
+            LabelboxJsonIndex, path, names, b'"Label"'
+        ),
+        image_names=labelbox_json_image_names,
+    ),
+)

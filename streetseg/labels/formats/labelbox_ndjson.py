@@ -36,14 +36,16 @@ from streetseg.labels.formats.base import (
 from streetseg.labels.formats.coordinates import (
     parse_size,
 )
-from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
 from streetseg.labels.formats.labelbox_common import (
     MaskFiles,
     box,
     check_bitmap_size,
+    export_mask_files,
     image_name,
     xy_points,
 )
+from streetseg.labels.formats.registry import POLYGON, Format
 
 AREALESS = {"line": "polyline", "point": "point"}
 
@@ -108,7 +110,7 @@ def latest_label(row: dict) -> dict | None:
     return latest[2]
 
 
-class LabelboxNdjsonIndex:
+class LabelboxNdjsonIndex(ExportIndex):
     """An NDJSON export read once: every row's image name, and the ``wanted`` rows kept."""
 
     def __init__(self, path, wanted=None, document=None):
@@ -126,11 +128,8 @@ class LabelboxNdjsonIndex:
             except AnnotationError:
                 pass  # Reported when the row is read, for its image only.
 
-    def read(self, image_name: str) -> Annotation | None:
-        with error_context(self.path):
-            name = self.index.name_of(image_name)
-        row = self.index.entries[name]
-        return None if row is None else parse_row(self.path, name, row)
+    def parse(self, name: str, entry) -> Annotation:
+        return parse_row(self.path, name, entry)
 
 
 def parse_row(path, name: str, row: dict) -> Annotation:
@@ -197,3 +196,28 @@ def labelbox_ndjson_image_names(path, document=None) -> list[str]:
     """The image names of the rows that hold a label (rows never labelled are no samples)."""
     index = LabelboxNdjsonIndex(path, set())
     return [name for name in index.index.entries if name not in index.unlabelled]
+
+
+def _first_row(peek) -> bool:
+    """Any NDJSON file is Labelbox's; its first row is read to refuse a broken one early."""
+    rows = iter_rows(peek.path)
+    try:
+        next(rows, None)
+    finally:
+        rows.close()
+    return True
+
+
+DESCRIPTORS = (
+    Format(
+        "labelbox_ndjson",
+        "Labelbox NDJSON",
+        POLYGON,
+        (".ndjson",),
+        detect=_first_row,
+        hint="data rows",
+        index=LabelboxNdjsonIndex,
+        companions=lambda path, names: export_mask_files(LabelboxNdjsonIndex, path, names, None),
+        image_names=labelbox_ndjson_image_names,
+    ),
+)

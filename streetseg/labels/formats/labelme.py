@@ -23,6 +23,7 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     error_context,
+    filename_text,
     read_json,
     read_xml,
     unique_child,
@@ -33,6 +34,7 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
+from streetseg.labels.formats.registry import POLYGON, Format
 
 # labelme shapes that have no area and so label no pixels.
 AREALESS_SHAPES = {"line", "linestrip", "point", "points"}
@@ -158,3 +160,36 @@ def _shape_vertices(shape: dict, name: str) -> np.ndarray | None:
     if kind == "circle":
         return _circle(points)
     raise AnnotationError(f"unsupported shape_type {kind!r}")
+
+
+def _is_labelme_xml(peek) -> bool:
+    root = peek.xml
+    return (
+        root.tag == "annotation"
+        and root.find("size") is None
+        and (root.find("imagesize") is not None or root.find(".//polygon/pt") is not None)
+    )
+
+
+DESCRIPTORS = (
+    Format(
+        "labelme_xml",
+        "LabelMe",
+        POLYGON,
+        (".xml",),
+        detect=_is_labelme_xml,
+        hint="<annotation> with <imagesize> or <polygon><pt>",
+        parse=parse_labelme_xml,
+        referenced_image=filename_text,
+    ),
+    Format(
+        "labelme_json",
+        "labelme",
+        POLYGON,
+        (".json",),
+        detect=lambda peek: isinstance(peek.json, dict) and "shapes" in peek.json,
+        hint="shapes",
+        parse=parse_labelme_json,
+        referenced_image=lambda document: str(document.get("imagePath") or "").strip(),
+    ),
+)

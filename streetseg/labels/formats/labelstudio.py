@@ -42,8 +42,9 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
-from streetseg.labels.formats.cvat import ImageIndex, wanted_test
+from streetseg.labels.formats.image_index import ExportIndex, ImageIndex, wanted_test
 from streetseg.labels.formats.lsrle import decode_mask
+from streetseg.labels.formats.registry import POLYGON, Format
 
 # Coordinates are percentages; coordinates.NORMALISED_SLACK says how far past 0..100 they may lie.
 PERCENT_SLACK = 100 * NORMALISED_SLACK
@@ -112,7 +113,7 @@ def choose_annotation(task: dict, where: str = "task") -> tuple[int, dict]:
     return best[2], best[3]
 
 
-class LabelStudioIndex:
+class LabelStudioIndex(ExportIndex):
     """The tasks of a Label Studio export by image name; only the ``wanted`` ones are kept."""
 
     def __init__(self, path, wanted=None, document=None):
@@ -132,10 +133,8 @@ class LabelStudioIndex:
                 entry = (where, task) if keep(name) else None
                 self.index.add(name, entry, f"image {name!r} ({where})")
 
-    def read(self, image_name: str) -> Annotation | None:
-        with error_context(self.path):
-            entry = self.index.entries[self.index.name_of(image_name)]
-        return None if entry is None else parse_task(self.path, *entry)
+    def parse(self, name: str, entry) -> Annotation:
+        return parse_task(self.path, *entry)
 
 
 def parse_task(path, where: str, task: dict) -> Annotation:
@@ -257,3 +256,22 @@ def _shape(result, shape, label, where, width, height) -> AnnotatedObject:
 def label_studio_image_names(path, document=None) -> list[str]:
     """The image names of all tasks of a Label Studio export."""
     return list(LabelStudioIndex(path, set(), document).index.entries)
+
+
+def _is_label_studio(peek) -> bool:
+    data = peek.json
+    return isinstance(data, list) and bool(data) and isinstance(data[0], dict) and "data" in data[0]
+
+
+DESCRIPTORS = (
+    Format(
+        "label_studio_json",
+        "Label Studio",
+        POLYGON,
+        (".json",),
+        detect=_is_label_studio,
+        hint="a list of tasks with data",
+        index=LabelStudioIndex,
+        image_names=label_studio_image_names,
+    ),
+)

@@ -23,7 +23,7 @@ import base64
 import binascii
 import io
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -41,6 +41,7 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
+from streetseg.labels.formats.registry import POLYGON, Format
 
 # Supervisely geometries without area, which label no pixels.
 AREALESS = {"point", "line", "polyline", "graph", "cuboid", "cuboid_3d", "point_cloud"}
@@ -163,3 +164,27 @@ def _bitmap(bitmap, width: int, height: int) -> np.ndarray:
     mask = np.zeros((height, width), dtype=bool)
     mask[top : top + box_h, left : left + box_w] = values
     return mask
+
+
+def _named_image(path):
+    """Supervisely names ``ann/<image name>.json`` for ``img/<image name>``: the image is
+    beside the annotation or in the ``img`` folder beside its ``ann`` folder."""
+    path, name = Path(path), supervisely_image_name(path)
+    places = [path.parent / name]
+    if path.parent.name == "ann":
+        places.append(path.parent.parent / "img" / name)
+    return PurePosixPath(name).stem, places
+
+
+DESCRIPTORS = (
+    Format(
+        "supervisely_json",
+        "Supervisely",
+        POLYGON,
+        (".json",),
+        detect=lambda peek: is_supervisely(peek.json),
+        hint="size, objects",
+        parse=parse_supervisely_json,
+        named_image=_named_image,
+    ),
+)

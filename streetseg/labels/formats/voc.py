@@ -29,6 +29,7 @@ from streetseg.labels.formats.base import (
     Annotation,
     AnnotationError,
     error_context,
+    filename_text,
     read_xml,
     unique_child,
 )
@@ -39,6 +40,7 @@ from streetseg.labels.formats.coordinates import (
     parse_size,
     polygon_from_points,
 )
+from streetseg.labels.formats.registry import POLYGON, Format
 
 _POINT_TAG = re.compile(r"^([xy])(\d+)$")
 
@@ -145,3 +147,18 @@ def write_voc_xml(path: str | Path, filename: str, width: int, height: int, obje
             etree.SubElement(polygon, f"x{index}").text = f"{x:.2f}"
             etree.SubElement(polygon, f"y{index}").text = f"{y:.2f}"
     Path(path).write_bytes(etree.tostring(root, pretty_print=True, xml_declaration=True))
+
+
+DESCRIPTORS = (
+    Format(
+        "labelbox_voc",
+        "Labelbox VOC",
+        POLYGON,
+        (".xml",),
+        # Any other <annotation> root: the reader names what is missing (<size>).
+        detect=lambda peek: peek.xml.tag == "annotation",
+        hint="<annotation> with <size>",
+        parse=parse_voc_xml,
+        referenced_image=filename_text,
+    ),
+)

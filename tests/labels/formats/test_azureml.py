@@ -152,7 +152,7 @@ def test_broken_lines_name_the_file_the_line_and_the_label(tmp_path, lines, expe
             "FILE: line 2: malformed JSON at column 6: Expecting ',' delimiter",
         ),
         ("\n", "FILE: file is empty"),
-        ('{"url": "a.jpg"}\n', "FILE: JSON Lines file is not Azure ML (no image_url on line 1)"),
+        ('{"url": "a.jpg"}\n', "FILE: JSON Lines file is not Azure ML (image_url on line 1)"),
     ],
 )
 def test_broken_files_name_the_line(tmp_path, text, expected):

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from streetseg.labels.annotations import AnnotationError, parse_voc_xml, write_voc_xml
+from streetseg.labels.annotations import AnnotationError
+from streetseg.labels.formats.voc import parse_voc_xml, write_voc_xml
 
 HEADER = (
     "<annotation><filename>a.jpg</filename>"

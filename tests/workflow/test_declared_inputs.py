@@ -1,0 +1,93 @@
+"""Every file a mask job reads is one of its declared inputs: the mask jobs of a folder that
+mixes the formats run under strace, and each data file they open must be an input of a mask
+rule (so that editing it reruns the job that reads it)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.snakefile import SNAKEMAKE, folder_config
+from tests.helpers.writers_cvat_mask import LABELS, write_cvat_mask_export
+from tests.helpers.writers_labelbox import ndjson_row, write_object_masks
+from tests.workflow.conftest import HEIGHT, WIDTH
+
+pytestmark = [
+    pytest.mark.workflow,
+    pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace"),
+]
+OPEN = re.compile(r'^(\d+) +openat\(AT_FDCWD, "([^"]+)", ([A-Z_|]+)')
+TARGET = "results/dataset/problems.tsv"
+EXEC = re.compile(r'^(\d+) +execve\(".*\.masks\.py')
+
+
+def _add_labelbox_and_cvat_masks(data: Path) -> None:
+    """A Labelbox NDJSON export whose first row has a mask PNG, and a CVAT mask export."""
+    import numpy as np
+    from PIL import Image
+
+    from streetseg.demo.scenes import generate_scene
+
+    scenes = []
+    for index in range(2):
+        rgb, objects = generate_scene(seed=3, index=index, width=WIDTH, height=HEIGHT)
+        Image.fromarray(rgb).save(data / f"lb{index}.png")
+        scenes.append((f"lb{index}.png", WIDTH, HEIGHT, objects))
+    masks = {0: "comp0.png"}
+    rows = [ndjson_row(*scenes[0], masks=masks), ndjson_row(*scenes[1])]
+    write_object_masks(data / "masks", scenes[0], masks)
+    (data / "labels.ndjson").write_text("".join(json.dumps(row) + "\n" for row in rows))
+    cvat = data / "cvat"
+    (cvat / "JPEGImages").mkdir(parents=True)
+    Image.new("RGB", (WIDTH, HEIGHT)).save(cvat / "JPEGImages" / "cm0.png")
+    write_cvat_mask_export(cvat, {"cm0": np.zeros((HEIGHT, WIDTH), np.uint8)}, LABELS)
+
+
+def _declared(workdir: Path, config: str) -> set[Path]:
+    """The inputs of every mask job, from a dry run."""
+    dry = subprocess.run(
+        [SNAKEMAKE, TARGET, "-n", "--directory", str(workdir), "--configfile", config],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
+    declared, in_masks = set(), False
+    for line in dry.stdout.splitlines():
+        if line.startswith(("rule ", "localrule ")):
+            in_masks = line.split()[1].startswith("masks_")
+        elif in_masks and line.strip().startswith("input: "):
+            declared |= {Path(p).resolve() for p in line.split("input: ", 1)[1].split(", ")}
+    assert declared, dry.stdout + dry.stderr
+    return declared
+
+
+def test_every_file_a_mask_job_opens_is_declared(mixed_folder):
+    data = mixed_folder / "export"
+    _add_labelbox_and_cvat_masks(data)
+    config = folder_config(mixed_folder, labels={"unannotated": "background"})
+    declared = _declared(mixed_folder, config)
+    trace = mixed_folder / "trace.txt"
+    command = [SNAKEMAKE, TARGET, "--cores", "1", "--directory", str(mixed_folder)]
+    subprocess.run(
+        ["strace", "-f", "-qq", "-s", "4096", "-o", str(trace), "-e", "trace=openat,execve"]
+        + ["-e", "status=successful", *command, "--configfile", config],
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).parents[2],
+    )
+    jobs, opened = set(), set()
+    for line in trace.read_text().splitlines():
+        if EXEC.match(line):
+            jobs.add(EXEC.match(line).group(1))
+        found = OPEN.match(line)
+        if found and found.group(1) in jobs and "O_DIRECTORY" not in found.group(3):
+            path = (mixed_folder / found.group(2)).resolve()
+            if path.is_relative_to(data.resolve()):
+                opened.add(path)
+    assert len(jobs) >= 1 and len(opened) >= 16  # photos, annotations, mask PNGs, labelmap
+    assert sorted(map(str, opened - declared)) == []
