@@ -32,9 +32,11 @@ lint: $(STAMP)
 	$(BIN)/snakemake --lint
 	$(BIN)/snakefmt --check .
 
-## docs: regenerate docs/configuration.md from schemas/config.schema.yaml.
+## docs: regenerate docs/configuration.md (from the schema) and the format table of
+## docs/inputs.md (from the format registry).
 docs: $(STAMP)
 	$(BIN)/python tools/config_docs.py
+	$(BIN)/python tools/format_docs.py
 
 ## dag: draw the rule graph to docs/rulegraph.svg (needs graphviz's dot).
 dag: $(STAMP)

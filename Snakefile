@@ -6,9 +6,6 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-report: "report/workflow.rst"
-
-
 include: "rules/common.smk"
 include: "rules/demo.smk"
 include: "rules/masks.smk"
@@ -22,6 +19,10 @@ include: "rules/plots.smk"
 include: "rules/infer.smk"
 include: "rules/export.smk"
 include: "rules/experiments.smk"
+
+
+# The report's first page (rules/plots.smk): with the headline figures after a run.
+report: REPORT_PAGE
 
 
 rule all:

@@ -276,6 +276,7 @@ def final_targets(wildcards):
         *rules.plots.output,
         *rules.plots_gallery.output,
         *rules.plots_config.output,
+        *rules.plots_report_text.output,
     ]
 
 

@@ -1,3 +1,9 @@
+# The report's first page: report/workflow.rst with the headline figures, once this stage
+# wrote them (`snakemake --report` reads the Snakefile after the run).
+REPORT_TEXT = "results/report/workflow.rst"
+REPORT_PAGE = os.path.abspath(REPORT_TEXT) if os.path.exists(REPORT_TEXT) else "report/workflow.rst"
+
+
 rule plots:
     input:
         history=rules.train.output.history,
@@ -115,3 +121,19 @@ rule plots_config:
         config=training_config(),
     script:
         "../scripts/plots_config.py"
+
+
+# The report's first page (Snakefile `report:`): report/workflow.rst and the headline figures.
+rule plots_report_text:
+    input:
+        template=f"{workflow.basedir}/report/workflow.rst",
+        summary=rules.evaluate.output.summary,
+        per_class=rules.evaluate.output.per_class,
+    output:
+        text=REPORT_TEXT,
+    log:
+        "logs/plots_report_text.log",
+    conda:
+        "../envs/plots.yaml"
+    script:
+        "../scripts/plots_report_text.py"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the tests use beyond Python: Graphviz's dot (DAG drawings) and Chromium
-# (the HTML report opened headless). The SLURM
+# (the HTML report opened headless) and strace (which files a mask job opens). The SLURM
 # packages are installed by cluster/slurm/up.sh when the cluster tests start it.
 # Installs only what is missing, and only as root with apt; otherwise it says what to install.
 set -euo pipefail
 
-packages=(graphviz chromium)
+packages=(graphviz chromium strace)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \

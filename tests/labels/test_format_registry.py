@@ -57,3 +57,13 @@ def test_a_file_no_format_claims_is_refused_with_what_each_looks_for(tmp_path):
         "rows with Label), Label Studio (a list of tasks with data), Supervisely (size, "
         "objects) nor Cityscapes (imgHeight, imgWidth, objects)"
     )
+
+
+def test_the_format_table_of_the_docs_is_generated_from_the_registry():
+    from tests.helpers import load_tool
+
+    tool = load_tool("format_docs")
+    text = tool.OUTPUT.read_text()
+    assert tool.render(text) == text, "docs/inputs.md is stale: run make docs"
+    for name in registry.formats():
+        assert f"| `{name}` |" in text

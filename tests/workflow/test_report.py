@@ -54,6 +54,9 @@ def test_report_holds_every_item_with_its_caption(report, finished_run):
     for sample in test_ids:
         assert sample in html
     assert "per-image mean IoU" in html  # a caption, from report/*.rst
+    # The first page: the description, then the test headline (results/report/workflow.rst).
+    n_test = len(test_ids)
+    assert f"Test split: {n_test} held-out images" in html and "Weakest classes (IoU)" in html
 
 
 def test_overlays_have_the_photo_size_and_a_legend(finished_run):

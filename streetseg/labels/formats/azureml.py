@@ -174,5 +174,10 @@ DESCRIPTORS = (
         hint="image_url on line 1",
         index=AzureMLIndex,
         image_names=azureml_image_names,
+        detected="`.jsonl` whose first line has `image_url`",
+        notes=(
+            "`polygon` parts and boxes (`topX`…`bottomY`) in fractions of `image_details` "
+            "width and height, clipped to the image; see [Azure ML JSONL](#azure-ml-jsonl)"
+        ),
     ),
 )

@@ -94,5 +94,10 @@ DESCRIPTORS = (
         hint="imgHeight, imgWidth, objects",
         parse=parse_cityscapes_json,
         named_image=_named_image,
+        detected="`.json` with `imgHeight`, `imgWidth`, `objects`",
+        notes=(
+            "`polygon` per object, file order is paint order, `deleted` objects skipped; see "
+            "[Cityscapes](#cityscapes-polygons)"
+        ),
     ),
 )

@@ -190,5 +190,10 @@ DESCRIPTORS = (
         hint="images, annotations",
         index=CocoIndex,
         image_names=coco_image_names,
+        detected="`.json` with `images` and `annotations`",
+        notes=(
+            "polygon parts, RLE (compressed or not, decoded with pycocotools), or a `bbox` "
+            "when there is no segmentation; file order is paint order"
+        ),
     ),
 )

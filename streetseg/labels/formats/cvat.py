@@ -183,5 +183,12 @@ DESCRIPTORS = (
         hint="<annotations>",
         index=CvatIndex,
         image_names=cvat_image_names,
+        detected="`.xml`, `<annotations>`",
+        notes=(
+            '`<polygon points="x,y;…">`, `<box xtl ytl xbr ybr>`, `<mask rle left top width '
+            "height>`, `<ellipse cx cy rx ry>`; a `rotation` (degrees, clockwise about the "
+            "centre) turns boxes and ellipses; painted by ascending `z_order`, then file "
+            "order; polylines and points are skipped"
+        ),
     ),
 )

@@ -186,5 +186,11 @@ DESCRIPTORS = (
         # Its labelmap.txt decides every mask's classes.
         companions=lambda path, names: [str(labelmap_path(path))] if is_cvat_mask(path) else [],
         decode=_decode,
+        detected="a `.png` in `SegmentationClass/` beside a `labelmap.txt`",
+        notes=(
+            'CVAT\'s "Segmentation mask 1.1" export: colour → label name from '
+            "`labelmap.txt`, then the class mapping below; see [CVAT segmentation "
+            "masks](#cvat-segmentation-masks)"
+        ),
     ),
 )

@@ -138,6 +138,8 @@ DESCRIPTORS = (
         detect=lambda peek: peek.image_mode in INDEX_MODES,
         hint="one value per pixel",
         decode=_decode,
+        detected="grey, palette or 16-bit grey PNG",
+        notes=("pixel value → class via `labels.index_map`; without a map, values are class ids"),
     ),
     Format(
         "color_png",
@@ -147,5 +149,10 @@ DESCRIPTORS = (
         detect=lambda peek: bool(peek.image_mode),  # dense_mask names a mode it cannot read.
         hint="a colour per pixel",
         decode=_decode,
+        detected="RGB or RGBA PNG, 8 or 16 bits per channel",
+        notes=(
+            '`"R,G,B"` → class via `labels.color_map`; without a map, the class colours; '
+            "transparent pixels are unlabelled (255)"
+        ),
     ),
 )

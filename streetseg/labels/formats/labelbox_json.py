@@ -247,5 +247,10 @@ DESCRIPTORS = (
             LabelboxJsonIndex, path, names, b'"Label"'
         ),
         image_names=labelbox_json_image_names,
+        detected="`.json` whose top level is a list of rows with `Label`",
+        notes=(
+            "Labelbox JSON v1 (`Label.objects`) and the legacy XY and WKT exports; see "
+            "[Labelbox](#labelbox)"
+        ),
     ),
 )

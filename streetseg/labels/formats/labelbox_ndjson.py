@@ -219,5 +219,10 @@ DESCRIPTORS = (
         index=LabelboxNdjsonIndex,
         companions=lambda path, names: export_mask_files(LabelboxNdjsonIndex, path, names, None),
         image_names=labelbox_ndjson_image_names,
+        detected="`.ndjson` whose rows have `data_row`",
+        notes=(
+            "Labelbox export v2: `polygon`, `bounding_box`, `mask`/`composite_mask` (local "
+            "PNG files); the latest label of a row; see [Labelbox](#labelbox)"
+        ),
     ),
 )

@@ -181,6 +181,11 @@ DESCRIPTORS = (
         hint="<annotation> with <imagesize> or <polygon><pt>",
         parse=parse_labelme_xml,
         referenced_image=filename_text,
+        detected="`.xml`, `<annotation>` with `<imagesize>` or `<pt>` points",
+        notes=(
+            "objects with `<deleted>1</deleted>` are skipped; without `<imagesize>` the "
+            "image's size is used"
+        ),
     ),
     Format(
         "labelme_json",
@@ -191,5 +196,10 @@ DESCRIPTORS = (
         hint="shapes",
         parse=parse_labelme_json,
         referenced_image=lambda document: str(document.get("imagePath") or "").strip(),
+        detected="`.json` with `shapes`",
+        notes=(
+            "`polygon`, `rectangle` (2 corners, any order) and `circle` (centre, rim) fill "
+            "areas; `line`, `linestrip` and `point` are skipped"
+        ),
     ),
 )

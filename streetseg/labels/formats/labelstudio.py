@@ -273,5 +273,11 @@ DESCRIPTORS = (
         hint="a list of tasks with data",
         index=LabelStudioIndex,
         image_names=label_studio_image_names,
+        detected="`.json` holding a list of tasks with `data`",
+        notes=(
+            "`polygonlabels`, `rectanglelabels` (with `rotation`), `brushlabels` (brush RLE) "
+            "in percent of the original size; one annotation per task; see [Label Studio "
+            "JSON](#label-studio-json)"
+        ),
     ),
 )

@@ -64,6 +64,9 @@ class Format:
     referenced_image: Callable | None = None
     named_image: Callable | None = None
     companions: Callable | None = None
+    # docs/inputs.md's format table (tools/format_docs.py): what tells the format, and notes.
+    detected: str = ""
+    notes: str = ""
 
     @property
     def multi_image(self) -> bool:

@@ -186,5 +186,10 @@ DESCRIPTORS = (
         hint="size, objects",
         parse=parse_supervisely_json,
         named_image=_named_image,
+        detected="`.json` with `size` and `objects`",
+        notes=(
+            "`polygon` (with `interior` holes), `rectangle`, `bitmap`; file order is paint "
+            "order; see [Supervisely JSON](#supervisely-json)"
+        ),
     ),
 )

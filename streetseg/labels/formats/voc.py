@@ -160,5 +160,7 @@ DESCRIPTORS = (
         hint="<annotation> with <size>",
         parse=parse_voc_xml,
         referenced_image=filename_text,
+        detected="`.xml`, `<annotation>` with `<size>`",
+        notes=("`<polygon><x1/><y1/>…` numbered from 1, or `<bndbox>`; file order is paint order"),
     ),
 )
