@@ -52,6 +52,16 @@ def classes() -> list[dict]:
     return default_config()["classes"]
 
 
+def mask_settings(table: list[dict]):
+    """The mask settings of config/config.yaml (which sets every mask key) with ``table``."""
+    from streetseg.labels.settings import MaskSettings
+
+    config = default_config()
+    return MaskSettings.from_sections(
+        table, config["labels"], config["annotations"], config["images"]["max_pixels"]
+    )
+
+
 def median_time(function, repeats: int = 5, warmup: int = 1) -> float:
     """Median wall time of ``function()`` in seconds over ``repeats`` runs after ``warmup``."""
     for _ in range(warmup):
@@ -200,7 +210,7 @@ def demo_masks(n_scenes: int, width: int = 320, height: int = 240) -> dict[str, 
     if not done.exists():
         table = classes()
         for sample, (image, mask) in pairs.items():
-            make_mask(scenes / f"{sample}.xml", image, mask, table)
+            make_mask(scenes / f"{sample}.xml", image, mask, mask_settings(table))
         done.touch()
     return pairs
 

@@ -20,7 +20,17 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from _common import REPO, classes, default_config, demo_scenes, median_time, print_table
+from _common import (
+    REPO,
+    classes,
+    default_config,
+    demo_scenes,
+    mask_settings,
+    median_time,
+    print_table,
+)
+
+from streetseg.labels.masks import MaskChunk
 
 CHUNK_SIZE = default_config()["masks"]["chunk_size"]
 FORMATS = {"voc": "{}.xml", "cvat": "cvat.xml", "coco": "coco.json"}
@@ -77,12 +87,14 @@ def child(scenes: Path, fmt: str, out: Path) -> None:
     for first in range(0, len(ids), CHUNK_SIZE):
         chunk = ids[first : first + CHUNK_SIZE]
         make_masks(
-            chunk,
-            [annotation_of(scenes, fmt, s) for s in chunk],
-            [str(scenes / f"{s}.jpg") for s in chunk],
-            [str(out / f"{s}.png") for s in chunk],
-            out / f"stats-{first}.tsv",
-            table,
+            MaskChunk(
+                chunk,
+                [annotation_of(scenes, fmt, s) for s in chunk],
+                [str(scenes / f"{s}.jpg") for s in chunk],
+                [str(out / f"{s}.png") for s in chunk],
+                out / f"stats-{first}.tsv",
+            ),
+            mask_settings(table),
             log=lambda *_: None,
         )
     seconds = time.perf_counter() - started

@@ -25,7 +25,9 @@ import sys
 import time
 from pathlib import Path
 
-from _common import classes, default_config, demo_scenes, print_table
+from _common import classes, default_config, demo_scenes, mask_settings, print_table
+
+from streetseg.labels.masks import MaskChunk
 
 CHUNK_SIZE = default_config()["masks"]["chunk_size"]
 # format -> its file: per image ("{}" is the sample) or one file for all images.
@@ -123,12 +125,14 @@ def mask_chunk(fmt: str, chunk: list[str], images: Path, folder: Path, out: Path
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     stats, problems = make_masks(
-        chunk,
-        [str(folder / FILES[fmt].format(sample)) for sample in chunk],
-        [str(images / f"{sample}.jpg") for sample in chunk],
-        [str(out / f"{sample}.png") for sample in chunk],
-        out / f"stats-{chunk[0]}.tsv",
-        classes(),
+        MaskChunk(
+            chunk,
+            [str(folder / FILES[fmt].format(sample)) for sample in chunk],
+            [str(images / f"{sample}.jpg") for sample in chunk],
+            [str(out / f"{sample}.png") for sample in chunk],
+            out / f"stats-{chunk[0]}.tsv",
+        ),
+        mask_settings(classes()),
         log=lambda *_: None,
     )
     return time.perf_counter() - started, stats, problems

@@ -25,7 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import REPO, classes, default_config, demo_scenes, print_table, without_scontrol
+from _common import (
+    REPO,
+    classes,
+    default_config,
+    demo_scenes,
+    mask_settings,
+    print_table,
+    without_scontrol,
+)
+
+from streetseg.labels.masks import MaskChunk
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 CHUNK_SIZE = default_config()["masks"]["chunk_size"]
@@ -37,12 +47,14 @@ def loop(scenes: Path, out: Path) -> float:
     ids = sorted(path.stem for path in scenes.glob("*.xml"))
     started = time.perf_counter()
     make_masks(
-        ids,
-        [str(scenes / f"{s}.xml") for s in ids],
-        [str(scenes / f"{s}.jpg") for s in ids],
-        [str(out / f"{s}.png") for s in ids],
-        out / "stats.tsv",
-        classes(),
+        MaskChunk(
+            ids,
+            [str(scenes / f"{s}.xml") for s in ids],
+            [str(scenes / f"{s}.jpg") for s in ids],
+            [str(out / f"{s}.png") for s in ids],
+            out / "stats.tsv",
+        ),
+        mask_settings(classes()),
         log=lambda *_: None,
     )
     return time.perf_counter() - started

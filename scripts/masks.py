@@ -9,9 +9,16 @@ from streetseg.common.console import log_to, say
 
 log_to(snakemake.log[0])
 
-from streetseg.labels.masks import make_masks
+from streetseg.labels.masks import MaskChunk, make_masks
+from streetseg.labels.settings import MaskSettings
 
-make_masks(
+settings = MaskSettings.from_sections(
+    snakemake.params.classes,
+    snakemake.params.labels,
+    snakemake.params.annotations,
+    snakemake.params.max_pixels,
+)
+chunk = MaskChunk(
     # The sample ids are the mask file names (a params list would be copied into Snakemake's
     # metadata record of every output file).
     [os.path.basename(path)[: -len(".png")] for path in snakemake.output.masks],
@@ -19,12 +26,6 @@ make_masks(
     list(snakemake.input.images),
     list(snakemake.output.masks),
     snakemake.output.stats,
-    classes=snakemake.params.classes,
-    labels=snakemake.params.labels,
-    fmt=snakemake.params.annotations["format"],
-    size_mismatch=snakemake.params.annotations["size_mismatch"],
-    max_pixels=snakemake.params.max_pixels,
-    progress=say,
-    problems_path=snakemake.output.problems,
-    legacy_origin=snakemake.params.annotations["labelbox_legacy_origin"],
+    snakemake.output.problems,
 )
+make_masks(chunk, settings, progress=say)

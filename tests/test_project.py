@@ -6,7 +6,8 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
-from tests.helpers import REPO
+from streetseg.labels.masks import MaskChunk
+from tests.helpers import REPO, mask_settings
 
 
 def _requirements() -> dict[str, str]:
@@ -104,12 +105,14 @@ def test_bench_formats_writes_files_that_every_reader_reads_alike(tmp_path, monk
     pixels = {}
     for fmt, file in bench.FILES.items():
         stats, problems = make_masks(
-            list(scenes),
-            [str(tmp_path / file.format(sample)) for sample in scenes],
-            [str(tmp_path / f"{sample}.png") for sample in scenes],
-            [str(tmp_path / fmt / f"{sample}.png") for sample in scenes],
-            tmp_path / fmt / "stats.tsv",
-            classes,
+            MaskChunk(
+                list(scenes),
+                [str(tmp_path / file.format(sample)) for sample in scenes],
+                [str(tmp_path / f"{sample}.png") for sample in scenes],
+                [str(tmp_path / fmt / f"{sample}.png") for sample in scenes],
+                tmp_path / fmt / "stats.tsv",
+            ),
+            mask_settings(classes),
             log=lambda *_: None,
         )
         assert not problems and list(stats["format"]) == [fmt, fmt], fmt

@@ -18,6 +18,7 @@ from PIL import Image
 
 from streetseg.common.files import atomic_path
 from streetseg.common.images import DEFAULT_MAX_PIXELS, encoded_image
+from streetseg.data.splits import read_split
 from streetseg.labels.masks import read_mask
 
 
@@ -204,3 +205,18 @@ def read_records(shard_paths: list[str]) -> list[dict]:
             }
         )
     return records
+
+
+def write_split_shards(split_list, images, masks, shards, max_pixels: int) -> None:
+    """The tfrecords stage: the samples of ``split_list`` (those that passed the dataset
+    check) packed into ``shards``, from the split's ``images`` and ``masks`` (parallel lists,
+    the masks named by sample). A listed sample without a mask is an error naming it."""
+    given = {Path(mask).name[: -len(".png")]: (image, mask) for image, mask in zip(images, masks)}
+    sample_ids = read_split(split_list)
+    unknown = [sample for sample in sample_ids if sample not in given]
+    if unknown:
+        raise ValueError(
+            f"{split_list} lists {len(unknown)} sample(s) the workflow passed no mask for "
+            f"(e.g. {unknown[0]}); rerun the splits rule"
+        )
+    write_shards({s: given[s] for s in sample_ids}, list(shards), max_pixels=max_pixels)

@@ -26,6 +26,7 @@ import sys
 from pathlib import Path
 
 from streetseg.common.files import write_text_atomic
+from streetseg.common.problems import bad_samples, check_problems, read_problems
 
 SPLITS = ("train", "val", "test")
 
@@ -198,3 +199,36 @@ def write_splits(assignment: dict[str, list[str]], out_paths: dict[str, str | Pa
 def read_split(path: str | Path) -> list[str]:
     """Read a split file written by :func:`write_splits`."""
     return [line.strip() for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def make_split_lists(problems, on_bad_sample: str, samples, split: dict, explicit, groups, outputs):
+    """The splits stage: stop on bad samples under data.on_bad_sample "stop", assign every
+    sample (``split`` is the config's section; ``explicit`` and ``groups`` by sample), leave
+    the bad ones out of their split without moving any other sample, and write the lists to
+    ``outputs`` (split name -> path). Returns the lines to print: the counts, and groups
+    that explicit splits made span two splits."""
+    found = read_problems(problems)
+    check_problems(found, on_bad_sample)
+    assignment = assign_splits(
+        samples,
+        test_fraction=split["test_fraction"],
+        val_fraction=split["val_fraction"],
+        seed=split["seed"],
+        explicit=explicit,
+        groups=groups,
+    )
+    skipped = bad_samples(found)
+    assignment = {name: [s for s in ids if s not in skipped] for name, ids in assignment.items()}
+    write_splits(assignment, outputs)
+    lines = [
+        f"{ {name: len(ids) for name, ids in assignment.items()} } {len(skipped)} skipped",
+        f"{len(set(groups.values()))} groups (split.group: {split['group']!r})",
+    ]
+    # Only explicit splits (the sheet's split column, a folders entry's split) can do this.
+    spanning = spanning_groups(assignment, groups)
+    lines += [
+        f"group {g!r} spans {s} because of explicit splits" for g, s in list(spanning.items())[:20]
+    ]
+    if len(spanning) > 20:
+        lines.append(f"... and {len(spanning) - 20} more groups that span two splits")
+    return lines

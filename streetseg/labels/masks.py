@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from streetseg.labels.formats import registry
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.painting import polygon_mask
 from streetseg.labels.resolver import LabelResolver
+from streetseg.labels.settings import MaskSettings
 
 
 def encode_mask(mask: np.ndarray, table: ClassTable) -> bytes:
@@ -49,13 +51,8 @@ def read_mask(path: str | Path) -> np.ndarray:
 def build_mask(
     annotation_path: str | Path,
     image_path: str | Path,
-    classes: list[dict],
-    labels: dict | None = None,
-    fmt: str = "auto",
-    size_mismatch: str = "error",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    settings: MaskSettings,
     reader: AnnotationReader | None = None,
-    legacy_origin: str = "bottom",
 ) -> tuple[np.ndarray, dict]:
     """Rasterise one annotation at its image's size; return the class-id mask and statistics
     (objects, ignored, unknown, unknown_names, skipped, skipped_kinds, coverage, format,
@@ -65,12 +62,12 @@ def build_mask(
 
     The image is opened to check that it exists, decodes, and has the size the annotation
     declares. A mismatch is an error, because the labels would not line up with the photo,
-    unless ``size_mismatch="rescale"`` scales the labels to the image.
-
-    ``legacy_origin`` is where legacy Labelbox XY and WKT exports measure y from: "bottom"
-    (the early exports) or "top" (annotations.labelbox_legacy_origin).
+    unless ``settings.size_mismatch`` is "rescale", which scales the labels to the image.
+    ``settings.labelbox_legacy_origin`` is where legacy Labelbox XY and WKT exports measure y
+    from: "bottom" (the early exports) or "top".
     """
-    labels = labels or {}
+    classes, labels, fmt = settings.classes, settings.labels, settings.format
+    max_pixels = settings.max_pixels
     table = ClassTable.from_config(classes)
     resolver = LabelResolver(
         table, labels.get("aliases"), labels.get("ignore"), labels.get("unknown", "error")
@@ -94,10 +91,10 @@ def build_mask(
         declared_h, declared_w = mask.shape
     else:
         declared_w, declared_h = annotation.width or width, annotation.height or height
-        if legacy_origin == "top":
+        if settings.labelbox_legacy_origin == "top":
             annotation.y_from_bottom = False
         annotation.measure_y_from_top(declared_h)
-    if (declared_w, declared_h) != (width, height) and size_mismatch != "rescale":
+    if (declared_w, declared_h) != (width, height) and settings.size_mismatch != "rescale":
         raise AnnotationError(
             f"annotation size is {declared_w}x{declared_h} but the image {image_path} is "
             f"{width}x{height} (set annotations.size_mismatch: rescale to scale it)",
@@ -116,29 +113,10 @@ def build_mask(
     return mask, stats
 
 
-def make_mask(
-    annotation_path,
-    image_path,
-    mask_path,
-    classes,
-    labels=None,
-    fmt="auto",
-    size_mismatch="error",
-    max_pixels=DEFAULT_MAX_PIXELS,
-    legacy_origin="bottom",
-) -> np.ndarray:
+def make_mask(annotation_path, image_path, mask_path, settings: MaskSettings) -> np.ndarray:
     """:func:`build_mask`, written to ``mask_path`` as a palette PNG; returns the mask."""
-    mask, _ = build_mask(
-        annotation_path,
-        image_path,
-        classes,
-        labels,
-        fmt,
-        size_mismatch,
-        max_pixels,
-        legacy_origin=legacy_origin,
-    )
-    write_bytes_atomic(mask_path, encode_mask(mask, ClassTable.from_config(classes)))
+    mask, _ = build_mask(annotation_path, image_path, settings)
+    write_bytes_atomic(mask_path, encode_mask(mask, ClassTable.from_config(settings.classes)))
     return mask
 
 
@@ -175,62 +153,57 @@ def unlabelled_mask(image_path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndar
     return np.full((height, width), IGNORE_LABEL, dtype=np.uint8)
 
 
+@dataclass(frozen=True)
+class MaskChunk:
+    """The files of one mask job: parallel lists of sample ids, annotations, images and the
+    mask PNGs to write, then its statistics table and (optionally) its problem table."""
+
+    samples: list
+    annotations: list
+    images: list
+    masks: list
+    stats: str | Path
+    problems: str | Path | None = None
+
+    def __post_init__(self):
+        lengths = {len(self.samples), len(self.annotations), len(self.images), len(self.masks)}
+        if len(lengths) != 1:
+            raise ValueError(f"a mask chunk needs lists of one length, not {sorted(lengths)}")
+
+
 def make_masks(
-    samples: list[str],
-    annotation_paths: list[str],
-    image_paths: list[str],
-    mask_paths: list[str],
-    stats_path: str | Path,
-    classes: list[dict],
-    labels: dict | None = None,
-    fmt: str = "auto",
-    size_mismatch: str = "error",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    chunk: MaskChunk,
+    settings: MaskSettings,
     log=print,
     progress=None,
     progress_seconds: float = 10.0,
-    problems_path: str | Path | None = None,
-    legacy_origin: str = "bottom",
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Make the masks of a chunk of samples (the four lists are parallel) in one process.
+    """Make the masks of a chunk of samples in one process.
 
-    Writes one palette PNG per sample, then ``stats_path``: a TSV with one row per good sample
-    of :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage sums
-    these instead of reading every mask again). A bad annotation or image never stops the
-    others: it becomes a row of the problem table (``problems_path``, see
+    Writes one palette PNG per sample, then ``chunk.stats``: a TSV with one row per good
+    sample of :data:`STATS_COLUMNS` and the pixel count of every class id (the dataset stage
+    sums these instead of reading every mask again). A bad annotation or image never stops
+    the others: it becomes a row of the problem table (``chunk.problems``, see
     streetseg.common.problems), and its mask ignores every pixel (:func:`unlabelled_mask`), so
     that every good mask of the chunk is kept and the job's outputs are whole. Each problem
     goes to ``log``; a progress line (done/total, rate) goes to ``progress`` (default ``log``)
     every ``progress_seconds`` and at the end. Returns the statistics and the problems.
-    ``legacy_origin`` is :func:`build_mask`'s.
     """
-    lengths = {len(samples), len(annotation_paths), len(image_paths), len(mask_paths)}
-    if len(lengths) != 1:
-        raise ValueError(f"make_masks needs lists of one length, not {sorted(lengths)}")
-    table = ClassTable.from_config(classes)
+    samples, annotation_paths, image_paths = chunk.samples, chunk.annotations, chunk.images
+    table = ClassTable.from_config(settings.classes)
     counted = np.array([*table.ids, IGNORE_LABEL])
     total, rows, problems = len(samples), [], []
     reader = AnnotationReader(zip(annotation_paths, (Path(image).name for image in image_paths)))
     started = last = time.perf_counter()
     for done, (sample, annotation, image, out) in enumerate(
-        zip(samples, annotation_paths, image_paths, mask_paths), 1
+        zip(samples, annotation_paths, image_paths, chunk.masks), 1
     ):
         try:
-            mask, stats = build_mask(
-                annotation,
-                image,
-                classes,
-                labels,
-                fmt,
-                size_mismatch,
-                max_pixels,
-                reader,
-                legacy_origin=legacy_origin,
-            )
+            mask, stats = build_mask(annotation, image, settings, reader)
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")
             problems.append(from_error(problem, str(annotation), sample))
-            write_bytes_atomic(out, encode_mask(unlabelled_mask(image, max_pixels), table))
+            write_bytes_atomic(out, encode_mask(unlabelled_mask(image, settings.max_pixels), table))
         else:
             write_bytes_atomic(out, encode_mask(mask, table))
             stats["unknown_names"] = ";".join(sorted(set(stats["unknown_names"])))
@@ -251,8 +224,8 @@ def make_masks(
             rate = done / max(last - started, 1e-9)
             (progress or log)(f"{done}/{total} masks ({rate:.0f}/s), {len(problems)} with problems")
     frame = pd.DataFrame(rows, columns=STATS_COLUMNS + pixel_columns(table))
-    if problems_path is not None:
-        write_problems(problems, problems_path)
-    with atomic_path(stats_path) as temporary:
+    if chunk.problems is not None:
+        write_problems(problems, chunk.problems)
+    with atomic_path(chunk.stats) as temporary:
         frame.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
     return frame, problems

@@ -15,6 +15,7 @@ from streetseg.data.shards import (
     write_shards,
 )
 from streetseg.labels.masks import make_mask, read_mask
+from tests.helpers import mask_settings
 
 
 def _samples(make_sample, tmp_path, classes, count=5):
@@ -22,7 +23,7 @@ def _samples(make_sample, tmp_path, classes, count=5):
     for index in range(count):
         image, xml = make_sample(name=f"s{index}", seed=index, width=12 + index, height=8)
         mask = tmp_path / f"s{index}_mask.png"
-        make_mask(xml, image, mask, classes)
+        make_mask(xml, image, mask, mask_settings(classes))
         samples[f"s{index}"] = (str(image), str(mask))
     return samples
 
@@ -89,7 +90,7 @@ def test_unusual_images_are_stored_as_upright_rgb(tmp_path, classes, mode):
     write_voc_xml(
         tmp_path / "a.xml", image.name, 6, 4, [("sky", np.array([[0, 0], [6, 0], [6, 4]]))]
     )
-    make_mask(tmp_path / "a.xml", image, tmp_path / "m.png", classes)
+    make_mask(tmp_path / "a.xml", image, tmp_path / "m.png", mask_settings(classes))
     paths = [str(tmp_path / "x-00000-of-00001.tfrecord")]
     write_shards({"s": (str(image), str(tmp_path / "m.png"))}, paths, log=lambda *_: None)
     record = read_records(paths)[0]
@@ -129,3 +130,13 @@ def test_feature_keys_are_serialised_in_sorted_order(make_sample, tmp_path, clas
     raw = serialize_sample("s0", *samples["s0"])
     positions = [raw.index(key.encode()) for key in FEATURE_KEYS]
     assert positions == sorted(positions)
+
+
+def test_the_tfrecords_stage_refuses_a_listed_sample_without_a_mask(tmp_path):
+    from streetseg.data.shards import write_split_shards
+
+    listed = tmp_path / "train.txt"
+    listed.write_text("a\nb\n")
+    with pytest.raises(ValueError, match=r"train.txt lists 1 sample\(s\) .* \(e.g. b\)"):
+        write_split_shards(listed, ["a.jpg"], ["masks/a.png"], [tmp_path / "x.tfrecord"], 100)
+    assert not (tmp_path / "x.tfrecord").exists()

@@ -219,3 +219,25 @@ def test_an_empty_train_or_test_split_is_named_and_an_empty_val_allowed():
         "the test split is empty",
     ]
     check_splits({"train": ["a"], "val": [], "test": []}, needs_test=False)
+
+
+def test_the_splits_stage_leaves_a_bad_sample_out_without_moving_the_others(tmp_path):
+    from streetseg.common.problems import Problem, write_problems
+    from streetseg.data.splits import make_split_lists, read_split
+
+    ids = [f"s{i:02d}" for i in range(20)]
+    split = {"test_fraction": 0.2, "val_fraction": 0.2, "seed": 42, "group": ""}
+    groups = {sample: sample for sample in ids}
+    outputs = {name: tmp_path / f"{name}.txt" for name in ("train", "val", "test")}
+    clean = tmp_path / "clean.tsv"
+    write_problems([], clean)
+    make_split_lists(clean, "stop", ids, split, {}, groups, outputs)
+    before = {name: read_split(path) for name, path in outputs.items()}
+    bad = tmp_path / "bad.tsv"
+    write_problems([Problem("s03", "s03.xml", "", "malformed XML")], bad)
+    with pytest.raises(Exception, match="s03.xml"):
+        make_split_lists(bad, "stop", ids, split, {}, groups, outputs)
+    lines = make_split_lists(bad, "skip", ids, split, {}, groups, outputs)
+    after = {name: read_split(path) for name, path in outputs.items()}
+    assert {n: [s for s in ids if s != "s03"] for n, ids in before.items()} == after
+    assert lines[0].endswith("1 skipped") and lines[1] == "20 groups (split.group: '')"

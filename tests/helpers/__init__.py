@@ -37,3 +37,21 @@ def load_tool(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def mask_settings(classes, labels=None, max_pixels=None, fmt=None, **annotations):
+    """The MaskSettings of a config with these ``classes`` (not validated, so that tests may
+    pass tables the schema refuses), ``labels`` and ``annotations`` keys (format,
+    size_mismatch, labelbox_legacy_origin) and images.max_pixels; the schema's defaults for
+    the rest. ``fmt`` sets the format unvalidated (to test names the schema refuses)."""
+    import dataclasses
+
+    from streetseg.labels.settings import MaskSettings
+
+    sections = {"labels": labels or {}, "annotations": annotations}
+    if max_pixels is not None:
+        sections["images"] = {"max_pixels": max_pixels}
+    config = config_with_defaults(**sections)
+    config["classes"] = classes
+    settings = MaskSettings.from_config(config)
+    return settings if fmt is None else dataclasses.replace(settings, format=fmt)

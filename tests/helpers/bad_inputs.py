@@ -14,6 +14,7 @@ from PIL import Image
 
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 
 KNOWN = "known classes: background, tree, landscaping, road, sidewalk, building, sky, concrete"
 SQUARE = (0, 0, 12, 0, 12, 8, 0, 8)  # flat x, y, ... of a box over the whole 12x8 image
@@ -143,7 +144,7 @@ def assert_refused(tmp_path, classes, annotation, image, error, culprit, fragmen
     out.mkdir()
     mask = out / "mask.png"
     with pytest.raises(error) as info:
-        make_mask(annotation, image, mask, classes, **kwargs)
+        make_mask(annotation, image, mask, mask_settings(classes, **kwargs))
     message = str(info.value)
     assert str(culprit) in message, message
     for fragment in fragments:  # a tuple of fragments: any one of them will do

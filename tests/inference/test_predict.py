@@ -5,6 +5,7 @@ import pytest
 
 from streetseg.common.images import ImageError
 from streetseg.labels.masks import make_mask, read_mask
+from tests.helpers import mask_settings
 
 
 def _samples(make_sample, tmp_path, classes, count):
@@ -12,7 +13,7 @@ def _samples(make_sample, tmp_path, classes, count):
     for index in range(count):
         image, xml = make_sample(name=f"s{index:02d}", width=64, height=64, seed=index)
         truth = tmp_path / "masks" / f"s{index:02d}.png"
-        make_mask(xml, image, truth, classes)
+        make_mask(xml, image, truth, mask_settings(classes))
         samples.append(f"s{index:02d}")
         images.append(str(image))
         truths.append(str(truth))

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from streetseg.labels.masks import make_mask, make_masks
+from streetseg.labels.masks import MaskChunk, make_mask, make_masks
+from tests.helpers import mask_settings
 from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
@@ -29,7 +30,9 @@ def mask_of(tmp_path, classes):
     """The mask ``make_mask`` gives an annotation over a photo (written to tmp_path/out/m.png)."""
 
     def mask(annotation, image, **options):
-        return make_mask(annotation, image, tmp_path / "out" / "m.png", classes, **options)
+        return make_mask(
+            annotation, image, tmp_path / "out" / "m.png", mask_settings(classes, **options)
+        )
 
     return mask
 
@@ -56,12 +59,14 @@ def scene_job(scenes, classes):
     def job(annotations, out):
         ids = [f"s{index}" for index in range(4)]
         return make_masks(
-            ids,
-            annotations,
-            [str(scenes / f"{i}.png") for i in ids],
-            [str(scenes / out / f"{i}.png") for i in ids],
-            scenes / out / "stats.tsv",
-            classes,
+            MaskChunk(
+                ids,
+                annotations,
+                [str(scenes / f"{i}.png") for i in ids],
+                [str(scenes / out / f"{i}.png") for i in ids],
+                scenes / out / "stats.tsv",
+            ),
+            mask_settings(classes),
             log=lambda line: None,
         )[0]
 

@@ -9,6 +9,7 @@ from PIL import Image
 from streetseg.labels.annotations import detect_format
 from streetseg.labels.classes import DEMO_CLASSES
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
@@ -52,7 +53,7 @@ def scene(tmp_path_factory):
 
 
 def _mask_bytes(annotation, image, classes, out, **options) -> bytes:
-    make_mask(annotation, image, out, classes, **options)
+    make_mask(annotation, image, out, mask_settings(classes, **options))
     return out.read_bytes()
 
 
@@ -127,7 +128,7 @@ def plain_scene(tmp_path_factory, classes):
     image = folder / "street.png"
     write_voc_xml(folder / "street.xml", image.name, WIDTH, HEIGHT, objects)
     reference = folder / "reference.png"
-    ids = make_mask(folder / "street.xml", image, reference, classes)
+    ids = make_mask(folder / "street.xml", image, reference, mask_settings(classes))
     return image, objects, ids, reference.read_bytes()
 
 

@@ -15,7 +15,8 @@ from streetseg.common.problems import Problem
 from streetseg.data.samples import directory_samples
 from streetseg.labels.annotations import AnnotationReader
 from streetseg.labels.formats.base import AnnotationError
-from streetseg.labels.masks import build_mask, make_masks
+from streetseg.labels.masks import MaskChunk, build_mask, make_masks
+from tests.helpers import mask_settings
 from tests.helpers.bad_inputs import (
     CVAT_IMAGE,
     KNOWN,
@@ -217,7 +218,7 @@ def test_the_message_names_the_file_and_object_once(tmp_path, classes, filename,
     image = write(tmp_path / "a.png", image_bytes())
     annotation = write(tmp_path / filename, content)
     with pytest.raises(AnnotationError) as info:
-        build_mask(annotation, image, classes)
+        build_mask(annotation, image, mask_settings(classes))
     assert str(info.value) == f"{annotation}: {message}"
 
 
@@ -234,12 +235,8 @@ def test_mask_problems_split_into_file_object_and_reason(tmp_path, classes):
     image = write(tmp_path / "a.png", image_bytes())
     bad = write(tmp_path / "a.xml", voc(ROAD, voc_polygon("sky", 0, 0, 1, "abc", 2, 2)))
     _, problems = make_masks(
-        ["a"],
-        [str(bad)],
-        [str(image)],
-        [tmp_path / "a_mask.png"],
-        tmp_path / "s.tsv",
-        classes,
+        MaskChunk(["a"], [str(bad)], [str(image)], [tmp_path / "a_mask.png"], tmp_path / "s.tsv"),
+        mask_settings(classes),
         log=lambda line: None,
     )
     assert problems == [Problem("a", str(bad), "object 2 ('sky')", "y2 is not a number: 'abc'")]

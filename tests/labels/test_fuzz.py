@@ -14,7 +14,8 @@ from streetseg.data.samples import directory_samples
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
 from streetseg.labels.classes import IGNORE_LABEL
-from streetseg.labels.masks import make_masks
+from streetseg.labels.masks import MaskChunk, make_masks
+from tests.helpers import mask_settings
 from tests.helpers.format_writers import (
     write_coco_json,
     write_cvat_xml,
@@ -99,12 +100,14 @@ def test_broken_copies_give_a_mask_or_a_problem_row_never_a_crash(tmp_path, clas
         directory_samples(str(folder), problems)  # must not raise
         mask_path = folder / "m.png"
         stats, found = make_masks(
-            ["a"],
-            [str(annotation)],
-            [str(folder / "a.png")],
-            [str(mask_path)],
-            folder / "stats.tsv",
-            classes,
+            MaskChunk(
+                ["a"],
+                [str(annotation)],
+                [str(folder / "a.png")],
+                [str(mask_path)],
+                folder / "stats.tsv",
+            ),
+            mask_settings(classes),
             log=lambda *_: None,
         )
         assert mask_path.is_file(), (fmt, name)

@@ -11,14 +11,14 @@ from PIL import Image
 from streetseg.common.images import ImageError
 from streetseg.common.problems import read_problems
 from streetseg.labels.annotations import AnnotationError, write_voc_xml
-from streetseg.labels.masks import build_mask, make_mask, make_masks, read_mask
-from tests.helpers import CARS_FIRST, NO_BACKGROUND
+from streetseg.labels.masks import MaskChunk, build_mask, make_mask, make_masks, read_mask
+from tests.helpers import CARS_FIRST, NO_BACKGROUND, mask_settings
 
 
 def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_path, classes):
     image, xml = make_sample(width=4, height=4)
     out = tmp_path / "out" / "scene.png"
-    make_mask(xml, image, out, classes)
+    make_mask(xml, image, out, mask_settings(classes))
     with Image.open(out) as picture:
         assert picture.mode == "P"
         assert picture.getpalette()[3 * 6 : 3 * 6 + 3] == [70, 130, 180]  # sky's colour
@@ -31,8 +31,8 @@ def test_mask_is_a_palette_png_holding_class_ids_and_colours(make_sample, tmp_pa
 
 def test_same_inputs_give_byte_identical_masks(make_sample, tmp_path, classes):
     image, xml = make_sample()
-    make_mask(xml, image, tmp_path / "a.png", classes)
-    make_mask(xml, image, tmp_path / "b.png", classes)
+    make_mask(xml, image, tmp_path / "a.png", mask_settings(classes))
+    make_mask(xml, image, tmp_path / "b.png", mask_settings(classes))
     assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
 
 
@@ -47,7 +47,7 @@ def test_unknown_class_names_the_file_the_object_and_the_known_names(
     )
     out = tmp_path / "mask.png"
     with pytest.raises(AnnotationError) as error:
-        make_mask(xml, image, out, classes)
+        make_mask(xml, image, out, mask_settings(classes))
     message = str(error.value)
     assert str(xml) in message and "object 2 ('lamppost')" in message
     assert "background, tree, landscaping, road" in message
@@ -57,7 +57,7 @@ def test_unknown_class_names_the_file_the_object_and_the_known_names(
 def test_unpainted_pixels_are_the_background_class_whatever_its_id(make_sample):
     # A 12x8 image whose upper half is sky and lower triangle road: "sky" aliased to car.
     image, xml = make_sample()
-    mask, _ = build_mask(xml, image, CARS_FIRST, {"aliases": {"sky": "car"}})
+    mask, _ = build_mask(xml, image, mask_settings(CARS_FIRST, labels={"aliases": {"sky": "car"}}))
     # The triangle from (0,8) over (6,4) to (12,8) leaves the rest of the lower half unpainted:
     # those pixels are background (id 2), not class id 0 (car).
     assert mask[4, 0] == 2 and mask[7, 6] == 1 and mask[0, 0] == 0
@@ -67,11 +67,15 @@ def test_unpainted_pixels_are_the_background_class_whatever_its_id(make_sample):
 def test_unannotated_may_be_ignored_or_any_class(make_sample):
     image, xml = make_sample()
     ignored, _ = build_mask(
-        xml, image, NO_BACKGROUND, {"aliases": {"sky": "car"}, "unannotated": "ignore"}
+        xml,
+        image,
+        mask_settings(NO_BACKGROUND, labels={"aliases": {"sky": "car"}, "unannotated": "ignore"}),
     )
     assert ignored[4, 0] == 255 and ignored[0, 0] == 0
     road, _ = build_mask(
-        xml, image, NO_BACKGROUND, {"aliases": {"sky": "car"}, "unannotated": " ROAD"}
+        xml,
+        image,
+        mask_settings(NO_BACKGROUND, labels={"aliases": {"sky": "car"}, "unannotated": " ROAD"}),
     )
     assert road[4, 0] == 1
 
@@ -80,7 +84,7 @@ def test_declared_size_must_match_the_image(make_sample, tmp_path, classes):
     image, xml = make_sample(width=12, height=8)
     Image.new("RGB", (13, 8)).save(image)
     with pytest.raises(AnnotationError, match="annotation size is 12x8 but the image .* is 13x8"):
-        make_mask(xml, image, tmp_path / "m.png", classes)
+        make_mask(xml, image, tmp_path / "m.png", mask_settings(classes))
     assert not (tmp_path / "m.png").exists()
 
 
@@ -91,14 +95,16 @@ def test_a_size_mismatch_row_keeps_its_whole_reason(make_sample, tmp_path, class
     Image.new("RGB", (13, 8)).save(image)
     problems_path = tmp_path / "problems.tsv"
     make_masks(
-        ["s"],
-        [str(xml)],
-        [str(image)],
-        [str(tmp_path / "s.png")],
-        tmp_path / "stats.tsv",
-        classes,
+        MaskChunk(
+            ["s"],
+            [str(xml)],
+            [str(image)],
+            [str(tmp_path / "s.png")],
+            tmp_path / "stats.tsv",
+            problems=problems_path,
+        ),
+        mask_settings(classes),
         log=lambda *_: None,
-        problems_path=problems_path,
     )
     (row,) = read_problems(problems_path)
     assert (row.file, row.object) == (str(xml), "")
@@ -112,10 +118,10 @@ def test_missing_and_corrupt_images_are_named(make_sample, tmp_path, classes):
     image, xml = make_sample()
     image.write_bytes(image.read_bytes()[:40])
     with pytest.raises(ImageError, match=f"{image}: cannot decode"):
-        make_mask(xml, image, tmp_path / "m.png", classes)
+        make_mask(xml, image, tmp_path / "m.png", mask_settings(classes))
     image.unlink()
     with pytest.raises(ImageError, match=f"{image}: image not found"):
-        make_mask(xml, image, tmp_path / "m.png", classes)
+        make_mask(xml, image, tmp_path / "m.png", mask_settings(classes))
 
 
 def test_rescale_policy_scales_polygons_to_the_image(image, mask_of, tmp_path):
@@ -139,7 +145,9 @@ def test_exif_rotated_photo_gets_a_mask_of_the_rotated_size(tmp_path, classes):
     write_voc_xml(
         tmp_path / "rot.xml", "rot.jpg", 4, 6, [("sky", np.array([[0, 0], [4, 0], [4, 1], [0, 1]]))]
     )
-    mask = make_mask(tmp_path / "rot.xml", tmp_path / "rot.jpg", tmp_path / "m.png", classes)
+    mask = make_mask(
+        tmp_path / "rot.xml", tmp_path / "rot.jpg", tmp_path / "m.png", mask_settings(classes)
+    )
     assert mask.shape == (6, 4) and (mask[0] == 6).all() and (mask[1:] == 0).all()
     assert read_mask(tmp_path / "m.png").shape == (6, 4)
 
@@ -150,17 +158,19 @@ def test_a_chunk_writes_every_mask_and_one_stats_row_per_sample(make_sample, tmp
     masks = [tmp_path / "out" / f"{name}.png" for name in names]
     said = []
     stats, problems = make_masks(
-        names,
-        [x for _, x in pairs],
-        [i for i, _ in pairs],
-        masks,
-        tmp_path / "out" / "stats.tsv",
-        classes,
+        MaskChunk(
+            names,
+            [x for _, x in pairs],
+            [i for i, _ in pairs],
+            masks,
+            tmp_path / "out" / "stats.tsv",
+        ),
+        mask_settings(classes),
         log=said.append,
     )
     assert problems == []
     for (image, xml), out in zip(pairs, masks):  # the same bytes as make_mask gives one by one
-        make_mask(xml, image, tmp_path / "single.png", classes)
+        make_mask(xml, image, tmp_path / "single.png", mask_settings(classes))
         assert out.read_bytes() == (tmp_path / "single.png").read_bytes()
     table = pd.read_csv(tmp_path / "out" / "stats.tsv", sep="\t", keep_default_na=False).set_index(
         "sample"
@@ -180,14 +190,16 @@ def test_a_bad_sample_fails_only_itself_and_every_good_mask_is_kept(make_sample,
     masks = [tmp_path / "out" / f"{name}.png" for name in ("a", "b", "c")]
     said = []
     stats, problems = make_masks(
-        ["a", "b", "c"],
-        [x for _, x in pairs],
-        [i for i, _ in pairs],
-        masks,
-        tmp_path / "out" / "s.tsv",
-        classes,
+        MaskChunk(
+            ["a", "b", "c"],
+            [x for _, x in pairs],
+            [i for i, _ in pairs],
+            masks,
+            tmp_path / "out" / "s.tsv",
+            problems=tmp_path / "out" / "problems.tsv",
+        ),
+        mask_settings(classes),
         log=said.append,
-        problems_path=tmp_path / "out" / "problems.tsv",
     )
     assert list(stats["sample"]) == ["b"]
     assert [(p.sample, p.file) for p in problems] == [
@@ -199,7 +211,7 @@ def test_a_bad_sample_fails_only_itself_and_every_good_mask_is_kept(make_sample,
     )
     assert read_problems(tmp_path / "out" / "problems.tsv") == problems
     # The good mask is written; a bad sample's mask ignores every pixel (1x1 without an image).
-    make_mask(pairs[1][1], pairs[1][0], tmp_path / "single.png", classes)
+    make_mask(pairs[1][1], pairs[1][0], tmp_path / "single.png", mask_settings(classes))
     assert masks[1].read_bytes() == (tmp_path / "single.png").read_bytes()
     assert set(np.unique(read_mask(masks[0]))) == {255} and read_mask(masks[0]).shape == (8, 12)
     assert read_mask(masks[2]).shape == (1, 1) and read_mask(masks[2])[0, 0] == 255
@@ -241,17 +253,19 @@ def test_shapes_without_area_are_counted_and_logged(tmp_path, classes):
     }
     (tmp_path / "b.json").write_text(json.dumps(labelme))
     # Two polylines and one points shape; the <tag> labels the whole image and is no shape.
-    mask, stats = build_mask(tmp_path / "a.xml", tmp_path / "a.png", classes)
+    mask, stats = build_mask(tmp_path / "a.xml", tmp_path / "a.png", mask_settings(classes))
     assert (stats["skipped"], stats["skipped_kinds"]) == (3, {"polyline": 2, "points": 1})
     assert stats["objects"] == 1 and (mask == 3).all()
     said = []
     table = make_masks(
-        ["a", "b"],
-        [str(tmp_path / "a.xml"), str(tmp_path / "b.json")],
-        [str(tmp_path / "a.png")] * 2,
-        [str(tmp_path / "out" / "a.png"), str(tmp_path / "out" / "b.png")],
-        tmp_path / "out" / "s.tsv",
-        classes,
+        MaskChunk(
+            ["a", "b"],
+            [str(tmp_path / "a.xml"), str(tmp_path / "b.json")],
+            [str(tmp_path / "a.png")] * 2,
+            [str(tmp_path / "out" / "a.png"), str(tmp_path / "out" / "b.png")],
+            tmp_path / "out" / "s.tsv",
+        ),
+        mask_settings(classes),
         log=said.append,
     )[0]
     skipped = "skipped 3 shapes without area (points 1, polyline 2)"

@@ -3,6 +3,7 @@
 import numpy as np
 
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 
 
 def test_unknown_policy_ignore_leaves_unknown_objects_out_and_aliases_map(
@@ -17,8 +18,9 @@ def test_unknown_policy_ignore_leaves_unknown_objects_out_and_aliases_map(
         xml,
         image,
         tmp_path / "m.png",
-        classes,
-        labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"},
+        mask_settings(
+            classes, labels={"aliases": {"Vegetation": "landscaping"}, "unknown": "ignore"}
+        ),
     )
     expected = np.full((8, 12), 2)
     expected[2:6, 4:8] = 255
@@ -34,7 +36,7 @@ def test_every_unknown_name_of_a_file_is_named_with_its_count(make_sample, tmp_p
     objects = [("Vegetation", square)] * 10 + [("road", square), ("car", square)]
     image, xml = make_sample(objects=objects)
     with pytest.raises(AnnotationError) as error:
-        make_mask(xml, image, tmp_path / "m.png", classes)
+        make_mask(xml, image, tmp_path / "m.png", mask_settings(classes))
     assert str(error.value).startswith(
         f"{xml}: unknown classes 'Vegetation' (10 objects, first object 1 ('Vegetation')), "
         "'car' (1 object, first object 12 ('car')); known classes: background, tree,"
@@ -44,7 +46,9 @@ def test_every_unknown_name_of_a_file_is_named_with_its_count(make_sample, tmp_p
 def test_ignored_names_become_255(make_sample, tmp_path, classes):
     square = np.array([[0, 0], [12, 0], [12, 8], [0, 8]])
     image, xml = make_sample(objects=[("car", square)])
-    mask = make_mask(xml, image, tmp_path / "m.png", classes, labels={"ignore": ["car"]})
+    mask = make_mask(
+        xml, image, tmp_path / "m.png", mask_settings(classes, labels={"ignore": ["car"]})
+    )
     assert np.all(mask == 255)
 
 

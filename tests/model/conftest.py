@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import mask_settings
+
 
 @pytest.fixture
 def shards(make_sample, tmp_path, classes):
@@ -14,7 +16,7 @@ def shards(make_sample, tmp_path, classes):
     samples = {}
     for index in range(24):
         image, xml = make_sample(name=f"s{index:02d}", width=64, height=64, seed=index)
-        make_mask(xml, image, tmp_path / f"s{index:02d}_mask.png", classes)
+        make_mask(xml, image, tmp_path / f"s{index:02d}_mask.png", mask_settings(classes))
         samples[f"s{index:02d}"] = (str(image), str(tmp_path / f"s{index:02d}_mask.png"))
     train = [str(tmp_path / name) for name in shard_names("train", 2)]
     val = [str(tmp_path / name) for name in shard_names("val", 1)]

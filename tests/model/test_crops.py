@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tests.helpers import mask_settings
 from tests.helpers.training import tiny_train, train_settings
 
 
@@ -18,7 +19,7 @@ def test_training_on_crops_saves_a_model_of_the_input_size(make_sample, tmp_path
     samples = {}
     for index in range(3):
         image, xml = make_sample(name=f"s{index}", width=64, height=64, seed=index)
-        make_mask(xml, image, tmp_path / f"s{index}_mask.png", classes)
+        make_mask(xml, image, tmp_path / f"s{index}_mask.png", mask_settings(classes))
         samples[f"s{index}"] = (str(image), str(tmp_path / f"s{index}_mask.png"))
     train, val = [str(tmp_path / "train.tfrecord")], [str(tmp_path / "val.tfrecord")]
     write_shards({k: samples[k] for k in ("s0", "s1")}, train, log=lambda *_: None)

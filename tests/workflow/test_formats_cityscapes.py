@@ -13,6 +13,7 @@ from PIL import Image
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_cityscapes import write_cityscapes_json
 
@@ -37,7 +38,12 @@ def export(tmp_path, classes):
         write_cityscapes_json(data / f"{frame}_gtFine_polygons.json", WIDTH, HEIGHT, objects)
         write_voc_xml(reference / f"{frame}.xml", image.name, WIDTH, HEIGHT, objects)
         if index < 2:
-            make_mask(reference / f"{frame}.xml", image, reference / f"{frame}.png", classes)
+            make_mask(
+                reference / f"{frame}.xml",
+                image,
+                reference / f"{frame}.png",
+                mask_settings(classes),
+            )
     return tmp_path
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_cvat_mask import LABELS, positions_of, write_cvat_mask_export
 
@@ -34,7 +35,9 @@ def export(tmp_path, classes):
         image = data / "JPEGImages" / f"{stem}.png"
         Image.fromarray(rgb).save(image)
         write_voc_xml(reference / f"{stem}.xml", image.name, WIDTH, HEIGHT, objects)
-        ids = make_mask(reference / f"{stem}.xml", image, reference / f"{stem}.png", classes)
+        ids = make_mask(
+            reference / f"{stem}.xml", image, reference / f"{stem}.png", mask_settings(classes)
+        )
         masks[stem] = positions_of(ids, classes)
     masks[STEMS[2]][:4, :5] = len(LABELS)  # 20 pixels of truck
     write_cvat_mask_export(data, masks, LABELS + [TRUCK])

@@ -13,6 +13,7 @@ from PIL import Image
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import write_voc_xml
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.snakefile import folder_config, snakemake
 from tests.helpers.writers_supervisely import write_supervisely_json
 
@@ -35,7 +36,10 @@ def export(tmp_path, classes):
         write_supervisely_json(ann / f"{sample}.png.json", WIDTH, HEIGHT, objects)
         write_voc_xml(reference / f"{sample}.xml", f"{sample}.png", WIDTH, HEIGHT, objects)
         make_mask(
-            reference / f"{sample}.xml", img / f"{sample}.png", reference / f"{sample}.png", classes
+            reference / f"{sample}.xml",
+            img / f"{sample}.png",
+            reference / f"{sample}.png",
+            mask_settings(classes),
         )
     broken = data / "ann" / "street2.png.json"
     document = json.loads(broken.read_text())

@@ -10,6 +10,7 @@ from streetseg.data.samples import directory_samples
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import AnnotationReader, detect_format, image_names
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.format_writers import write_voc_xml
 from tests.helpers.writers_azureml import URL, write_azureml_jsonl
 from tests.helpers.writers_labelstudio import inside
@@ -27,8 +28,8 @@ def test_the_scene_gives_the_mask_of_its_voc_version(classes, tmp_path, index):
     write_voc_xml(tmp_path / "street.xml", image.name, WIDTH, HEIGHT, objects)
     other = ("other.png", 10, 10, [("sky", np.array([[0, 0], [10, 0], [10, 10]]))])
     write_azureml_jsonl(tmp_path / "a.jsonl", [other, ("street.png", WIDTH, HEIGHT, objects)])
-    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", classes)
-    make_mask(tmp_path / "a.jsonl", image, tmp_path / "az.png", classes)
+    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", mask_settings(classes))
+    make_mask(tmp_path / "a.jsonl", image, tmp_path / "az.png", mask_settings(classes))
     assert (tmp_path / "az.png").read_bytes() == (tmp_path / "voc.png").read_bytes()
 
 
@@ -79,8 +80,12 @@ def test_a_polygon_past_the_frame_fills_as_its_coco_version(tmp_path, classes):
     _write(tmp_path, _line([{"label": "road", "polygon": [fractions]}]))
     pixels = np.array(fractions).reshape(-1, 2) * [200, 100]
     write_coco_json(tmp_path / "coco.json", [("a.jpg", 200, 100, [("road", pixels)])], ["road"])
-    azure = make_mask(tmp_path / "export.jsonl", tmp_path / "a.jpg", tmp_path / "az.png", classes)
-    coco = make_mask(tmp_path / "coco.json", tmp_path / "a.jpg", tmp_path / "coco.png", classes)
+    azure = make_mask(
+        tmp_path / "export.jsonl", tmp_path / "a.jpg", tmp_path / "az.png", mask_settings(classes)
+    )
+    coco = make_mask(
+        tmp_path / "coco.json", tmp_path / "a.jpg", tmp_path / "coco.png", mask_settings(classes)
+    )
     np.testing.assert_array_equal(azure, coco)
     assert (azure[:, -1] != 0).any()  # the fill reaches the edge
 

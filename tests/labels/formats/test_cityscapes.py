@@ -14,6 +14,7 @@ from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import inspect_file, write_voc_xml
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import build_mask, make_mask
+from tests.helpers import mask_settings
 from tests.helpers.writers_cityscapes import write_cityscapes_json
 
 FRAME = "aachen_000000_000019"
@@ -34,8 +35,8 @@ def test_the_same_scene_gives_the_voc_mask_byte_for_byte(tmp_path, classes):
     annotation = tmp_path / f"{FRAME}_gtFine_polygons.json"
     write_cityscapes_json(annotation, 96, 64, objects)
     assert inspect_file(annotation)[0] == "cityscapes_json"
-    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", classes)
-    make_mask(annotation, image, tmp_path / "cs.png", classes)
+    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", mask_settings(classes))
+    make_mask(annotation, image, tmp_path / "cs.png", mask_settings(classes))
     assert (tmp_path / "cs.png").read_bytes() == (tmp_path / "voc.png").read_bytes()
 
 
@@ -47,7 +48,9 @@ def test_later_objects_paint_over_earlier_ones_and_deleted_ones_are_skipped(tmp_
     ]
     path = tmp_path / f"{FRAME}_gtFine_polygons.json"
     write_cityscapes_json(path, 6, 6, objects, deleted={2})
-    mask, stats = build_mask(path, _image(tmp_path / "a.png"), classes, LABELS)
+    mask, stats = build_mask(
+        path, _image(tmp_path / "a.png"), mask_settings(classes, labels=LABELS)
+    )
     expected = np.array([[6] * 6, [6] * 6, [3] * 6, [3] * 6, [3] * 6, [3] * 6])
     np.testing.assert_array_equal(mask, expected)
     assert stats["objects"] == 2 and stats["skipped"] == 0
@@ -103,7 +106,7 @@ def test_broken_files_are_refused_naming_file_and_object(tmp_path, classes, docu
     path = tmp_path / f"{FRAME}_gtFine_polygons.json"
     path.write_text(json.dumps(document))
     with pytest.raises(AnnotationError) as info:
-        build_mask(path, _image(tmp_path / "a.png"), classes, LABELS)
+        build_mask(path, _image(tmp_path / "a.png"), mask_settings(classes, labels=LABELS))
     assert str(info.value).startswith(f"{path}: ") and fragment in str(info.value), info.value
 
 
@@ -111,7 +114,7 @@ def test_a_truncated_file_is_refused(tmp_path, classes):
     path = tmp_path / f"{FRAME}_gtFine_polygons.json"
     path.write_text('{"imgHeight": 6, "imgWidth": 6, "objects": [{"label": "ro')
     with pytest.raises(AnnotationError, match="malformed JSON at line 1") as info:
-        build_mask(path, _image(tmp_path / "a.png"), classes, LABELS)
+        build_mask(path, _image(tmp_path / "a.png"), mask_settings(classes, labels=LABELS))
     assert str(path) in str(info.value)
 
 
@@ -182,7 +185,9 @@ def test_the_example_config_maps_every_cityscapes_label(repo, tmp_path):
     path = tmp_path / f"{FRAME}_gtFine_polygons.json"
     write_cityscapes_json(path, 1, 1, objects)
     _, stats = build_mask(
-        path, _image(tmp_path / "a.png", 1, 1), config["classes"], config["labels"]
+        path,
+        _image(tmp_path / "a.png", 1, 1),
+        mask_settings(config["classes"], labels=config["labels"]),
     )
     assert stats["unknown"] == 0 and stats["ignored"] == 15
     assert len(config["classes"]) == 19

@@ -11,7 +11,8 @@ from streetseg.labels import annotations
 from streetseg.labels.annotations import detect_format
 from streetseg.labels.classes import ConfigError, unannotated_class
 from streetseg.labels.formats.cvat_mask import parse_labelmap
-from streetseg.labels.masks import build_mask, make_masks
+from streetseg.labels.masks import MaskChunk, build_mask, make_masks
+from tests.helpers import mask_settings
 
 LABELMAP = """# label:color_rgb:parts:actions
 background:0,0,0::
@@ -66,14 +67,16 @@ def test_labelmap_is_read_as_datumaro_reads_it(tmp_path):
 def test_colour_masks_by_hand(tmp_path, classes, mode):
     mask, image = _export(tmp_path, COLOURS, mode)
     assert detect_format(mask) == "cvat_mask"
-    produced, stats = build_mask(mask, image, classes, CAR_IS_CONCRETE)
+    produced, stats = build_mask(mask, image, mask_settings(classes, labels=CAR_IS_CONCRETE))
     np.testing.assert_array_equal(produced, EXPECTED)
     assert (stats["format"], stats["unknown"], stats["coverage"]) == ("cvat_mask", 0, 1.0)
 
 
 def test_one_channel_masks_hold_positions_in_the_labelmap(tmp_path, classes):
     mask, image = _export(tmp_path, POSITIONS, "L")
-    produced, _ = build_mask(mask, image, classes, CAR_IS_CONCRETE, fmt="cvat_mask")
+    produced, _ = build_mask(
+        mask, image, mask_settings(classes, labels=CAR_IS_CONCRETE, format="cvat_mask")
+    )
     np.testing.assert_array_equal(produced, EXPECTED)
 
 
@@ -81,7 +84,7 @@ def test_clear_pixels_of_an_rgba_mask_are_unlabelled(tmp_path, classes):
     pixels = np.dstack([np.array(COLOURS, np.uint8), np.full((3, 4), 255, np.uint8)])
     pixels[0, 0, 3] = 0
     mask, image = _export(tmp_path, pixels, "RGBA")
-    produced, _ = build_mask(mask, image, classes, CAR_IS_CONCRETE)
+    produced, _ = build_mask(mask, image, mask_settings(classes, labels=CAR_IS_CONCRETE))
     assert produced[0, 0] == 255 and produced[0, 1] == 3
 
 
@@ -96,7 +99,7 @@ def test_clear_pixels_of_an_rgba_mask_are_unlabelled(tmp_path, classes):
 def test_background_is_the_unannotated_class_unless_a_name_matches(tmp_path, labels, background):
     mask, image = _export(tmp_path, COLOURS)
     labels = {**labels, "aliases": {"car": "concrete", **labels.get("aliases", {})}}
-    produced, _ = build_mask(mask, image, NO_BACKGROUND, labels)
+    produced, _ = build_mask(mask, image, mask_settings(NO_BACKGROUND, labels=labels))
     b = background
     np.testing.assert_array_equal(produced, [[0, 0, 1, 1], [b, 2, 2, 0], [b, b, b, 1]])
 
@@ -104,8 +107,12 @@ def test_background_is_the_unannotated_class_unless_a_name_matches(tmp_path, lab
 def test_a_background_class_wins_over_labels_unannotated(tmp_path, classes):
     mask, image = _export(tmp_path, COLOURS)
     labels = {"unannotated": "sky", **CAR_IS_CONCRETE}
-    np.testing.assert_array_equal(build_mask(mask, image, classes, labels)[0], EXPECTED)
-    ignored, stats = build_mask(mask, image, classes, {"ignore": ["background"], **labels})
+    np.testing.assert_array_equal(
+        build_mask(mask, image, mask_settings(classes, labels=labels))[0], EXPECTED
+    )
+    ignored, stats = build_mask(
+        mask, image, mask_settings(classes, labels={"ignore": ["background"], **labels})
+    )
     assert ignored[2].tolist() == [255, 255, 255, 6] and stats["ignored"] == 4
 
 
@@ -114,12 +121,14 @@ def test_without_background_class_or_key_the_export_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="1 polygon annotation.s. or CVAT mask.s."):
         unannotated_class(NO_BACKGROUND, "", [str(mask)])
     with pytest.raises(ConfigError, match="labels.unannotated is needed"):
-        build_mask(mask, image, NO_BACKGROUND, {"aliases": {"car": "concrete"}})
+        build_mask(
+            mask, image, mask_settings(NO_BACKGROUND, labels={"aliases": {"car": "concrete"}})
+        )
 
 
 def test_unknown_labels_under_the_ignore_policy(tmp_path, classes):
     mask, image = _export(tmp_path, COLOURS)
-    produced, stats = build_mask(mask, image, classes, {"unknown": "ignore"})
+    produced, stats = build_mask(mask, image, mask_settings(classes, labels={"unknown": "ignore"}))
     assert produced[1].tolist() == [0, 255, 255, 3]
     assert (stats["unknown"], stats["unknown_names"], stats["ignored"]) == (2, ["car"], 0)
 
@@ -140,13 +149,14 @@ def test_the_labelmap_is_read_once_per_job(tmp_path, classes, monkeypatch):
     Image.fromarray(np.array(COLOURS, np.uint8)).save(mask.with_name("b.png"))
     Image.new("RGB", (4, 3)).save(tmp_path / "b.png")
     stats, problems = make_masks(
-        ["a", "b"],
-        [str(mask), str(mask.with_name("b.png"))],
-        [str(image), str(tmp_path / "b.png")],
-        [str(tmp_path / "out" / "a.png"), str(tmp_path / "out" / "b.png")],
-        tmp_path / "out" / "stats.tsv",
-        classes,
-        CAR_IS_CONCRETE,
+        MaskChunk(
+            ["a", "b"],
+            [str(mask), str(mask.with_name("b.png"))],
+            [str(image), str(tmp_path / "b.png")],
+            [str(tmp_path / "out" / "a.png"), str(tmp_path / "out" / "b.png")],
+            tmp_path / "out" / "stats.tsv",
+        ),
+        mask_settings(classes, labels=CAR_IS_CONCRETE),
         log=lambda line: None,
     )
     assert problems == [] and list(stats["sample"]) == ["a", "b"]

@@ -7,6 +7,7 @@ from PIL import Image
 
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import build_mask
+from tests.helpers import mask_settings
 
 LABELS = {"unannotated": "background"}
 ROAD = 3
@@ -19,7 +20,7 @@ def _mask(tmp_path, classes, shapes, size=6):
         f'<annotations><version>1.1</version><image id="0" name="a.png" width="{size}" '
         f'height="{size}">{shapes}</image></annotations>'
     )
-    return build_mask(xml, tmp_path / "a.png", classes, LABELS)[0]
+    return build_mask(xml, tmp_path / "a.png", mask_settings(classes, labels=LABELS))[0]
 
 
 def _expected(size, pixels):

@@ -12,7 +12,8 @@ from PIL import Image
 from streetseg.data.samples import directory_samples
 from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import detect_format, write_voc_xml
-from streetseg.labels.masks import make_mask, make_masks
+from streetseg.labels.masks import MaskChunk, make_mask, make_masks
+from tests.helpers import mask_settings
 from tests.helpers.writers_labelbox import (
     grouped,
     legacy_row,
@@ -37,7 +38,7 @@ def scene(tmp_path):
 
 
 def _mask(annotation, image, classes, out) -> bytes:
-    make_mask(annotation, image, out, classes)
+    make_mask(annotation, image, out, mask_settings(classes))
     return out.read_bytes()
 
 
@@ -89,7 +90,7 @@ def test_a_top_origin_legacy_export_is_read_with_the_switch(scene, classes, tmp_
     write_labelbox_json(tmp_path / "top.json", [legacy_row(image.name, WIDTH, HEIGHT, flipped)])
     path = tmp_path / "top.json"
     assert _mask(path, image, classes, tmp_path / "b.png") != reference
-    make_mask(path, image, tmp_path / "t.png", classes, legacy_origin="top")
+    make_mask(path, image, tmp_path / "t.png", mask_settings(classes, labelbox_legacy_origin="top"))
     assert (tmp_path / "t.png").read_bytes() == reference
 
 
@@ -107,12 +108,8 @@ def test_one_job_reads_several_images_of_one_export(scene, classes, tmp_path):
     out.mkdir()
     images, masks = [str(image), str(second)], [str(out / "street.png"), str(out / "second.png")]
     stats, problems = make_masks(
-        ["street", "second"],
-        [str(export)] * 2,
-        images,
-        masks,
-        out / "stats.tsv",
-        classes,
+        MaskChunk(["street", "second"], [str(export)] * 2, images, masks, out / "stats.tsv"),
+        mask_settings(classes),
         log=lambda line: None,
     )
     assert problems == [] and list(stats["objects"]) == [len(objects), 1]

@@ -10,6 +10,7 @@ from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import AnnotationReader, detect_format, image_names
 from streetseg.labels.formats.labelstudio import LabelStudioIndex, task_image_name
 from streetseg.labels.masks import make_mask
+from tests.helpers import mask_settings
 from tests.helpers.format_writers import write_voc_xml
 from tests.helpers.writers_labelstudio import inside, task, write_label_studio_json
 
@@ -29,8 +30,10 @@ def test_the_scene_gives_the_mask_of_its_voc_version(classes, tmp_path, index):
     write_voc_xml(tmp_path / "street.xml", image.name, WIDTH, HEIGHT, objects)
     other = ("other.png", 10, 10, [("sky", np.array([[0, 0], [10, 0], [10, 10]]))])
     write_label_studio_json(tmp_path / "ls.json", [other, ("street.png", WIDTH, HEIGHT, objects)])
-    reference = make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", classes)
-    produced = make_mask(tmp_path / "ls.json", image, tmp_path / "ls.png", classes)
+    reference = make_mask(
+        tmp_path / "street.xml", image, tmp_path / "voc.png", mask_settings(classes)
+    )
+    produced = make_mask(tmp_path / "ls.json", image, tmp_path / "ls.png", mask_settings(classes))
     assert produced.tobytes() == reference.tobytes()
     assert (tmp_path / "ls.png").read_bytes() == (tmp_path / "voc.png").read_bytes()
 

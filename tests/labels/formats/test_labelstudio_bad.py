@@ -7,7 +7,8 @@ from PIL import Image
 
 from streetseg.data.samples import directory_samples
 from streetseg.labels.annotations import AnnotationReader
-from streetseg.labels.masks import make_masks
+from streetseg.labels.masks import MaskChunk, make_masks
+from tests.helpers import mask_settings
 from tests.helpers.writers_labelstudio import write_label_studio_json
 
 SIZE = {"original_width": 10, "original_height": 8}
@@ -113,13 +114,14 @@ def test_a_bad_task_becomes_a_problem_row_and_the_others_are_painted(tmp_path, c
     bad = _task([_polygon(points=((0, 0), (500, 0), (5, 5)))], image="a.png")
     (tmp_path / "e.json").write_text(json.dumps([bad, good]))
     problems = make_masks(
-        ["a", "b"],
-        [str(tmp_path / "e.json")] * 2,
-        [str(tmp_path / "a.png"), str(tmp_path / "b.png")],
-        [str(tmp_path / "a_mask.png"), str(tmp_path / "b_mask.png")],
-        tmp_path / "stats.tsv",
-        classes,
-        labels={"unannotated": "background"},
+        MaskChunk(
+            ["a", "b"],
+            [str(tmp_path / "e.json")] * 2,
+            [str(tmp_path / "a.png"), str(tmp_path / "b.png")],
+            [str(tmp_path / "a_mask.png"), str(tmp_path / "b_mask.png")],
+            tmp_path / "stats.tsv",
+        ),
+        mask_settings(classes, labels={"unannotated": "background"}),
     )
     assert (tmp_path / "b_mask.png").is_file()
     text = str(problems[1])
@@ -171,7 +173,7 @@ def test_a_box_dragged_past_its_corner_is_the_same_box(tmp_path, classes, x, y, 
     path = tmp_path / "export.json"
     path.write_text(json.dumps([_task([box])]))
     PILImage.new("RGB", (10, 8)).save(tmp_path / "a.jpg")
-    mask = make_mask(path, tmp_path / "a.jpg", tmp_path / "a.png", classes)
+    mask = make_mask(path, tmp_path / "a.jpg", tmp_path / "a.png", mask_settings(classes))
     road = next(c["id"] for c in classes if c["name"] == "road")
     rows, columns = (mask == road).nonzero()
     assert (rows.min(), rows.max(), columns.min(), columns.max()) == (2, 5, 1, 4)

@@ -13,6 +13,7 @@ from streetseg.demo.scenes import generate_scene
 from streetseg.labels.annotations import inspect_file, write_voc_xml
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.masks import build_mask, make_mask
+from tests.helpers import mask_settings
 from tests.helpers.writers_supervisely import (
     supervisely_bitmap,
     supervisely_polygon,
@@ -42,8 +43,8 @@ def test_the_same_scene_gives_the_voc_mask_byte_for_byte(tmp_path, classes):
     write_voc_xml(tmp_path / "street.xml", image.name, 96, 64, objects)
     write_supervisely_json(tmp_path / "street.png.json", 96, 64, objects)
     assert inspect_file(tmp_path / "street.png.json")[0] == "supervisely_json"
-    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", classes)
-    make_mask(tmp_path / "street.png.json", image, tmp_path / "sly.png", classes)
+    make_mask(tmp_path / "street.xml", image, tmp_path / "voc.png", mask_settings(classes))
+    make_mask(tmp_path / "street.png.json", image, tmp_path / "sly.png", mask_settings(classes))
     assert (tmp_path / "sly.png").read_bytes() == (tmp_path / "voc.png").read_bytes()
 
 
@@ -65,7 +66,9 @@ def test_rectangles_bitmaps_and_interiors_by_hand(tmp_path, classes):
         {"classTitle": "sky", "geometryType": "line", "points": {"exterior": [[1, 1], [2, 2]]}},
     ]
     path = _write(tmp_path / "a.png.json", objects)
-    mask, stats = build_mask(path, _image(tmp_path / "a.png"), classes, LABELS)
+    mask, stats = build_mask(
+        path, _image(tmp_path / "a.png"), mask_settings(classes, labels=LABELS)
+    )
     expected = np.array(
         [
             [6, 6, 6, 6, 6, 6],
@@ -82,7 +85,7 @@ def test_rectangles_bitmaps_and_interiors_by_hand(tmp_path, classes):
 
 def _refused(path, image, classes, *fragments):
     with pytest.raises(AnnotationError) as info:
-        build_mask(path, image, classes, LABELS)
+        build_mask(path, image, mask_settings(classes, labels=LABELS))
     message = str(info.value)
     assert message.startswith(str(path)), message
     for fragment in fragments:
