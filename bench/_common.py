@@ -52,6 +52,18 @@ def classes() -> list[dict]:
     return default_config()["classes"]
 
 
+def segment_settings(table: list[dict], infer: bool = False, **overrides):
+    """The predict (or ``infer``) settings of config/config.yaml with ``table`` and
+    ``overrides`` (batch_size, tta, pictures, max_pixels)."""
+    import dataclasses
+
+    from streetseg.inference.settings import SegmentSettings
+
+    config = {**default_config(), "classes": table}
+    settings = SegmentSettings.for_infer(config) if infer else SegmentSettings.for_predict(config)
+    return dataclasses.replace(settings, **overrides)
+
+
 def mask_settings(table: list[dict]):
     """The mask settings of config/config.yaml (which sets every mask key) with ``table``."""
     from streetseg.labels.settings import MaskSettings

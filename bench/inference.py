@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from _common import REPO, provenance
+from _common import REPO, provenance, segment_settings
 from PIL import Image
 
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
@@ -129,8 +129,7 @@ def throughput(count: int, batch_size: int = 16, s3_prefix: str | None = None) -
                     images,
                     str(out),
                     str(out / "chunk.tsv"),
-                    classes,
-                    batch_size=batch_size,
+                    segment_settings(classes, infer=True, batch_size=batch_size),
                     log=lambda line: None,
                 )
                 rates[label + (", again" if label in rates else "")] = count / (
@@ -146,8 +145,7 @@ def throughput(count: int, batch_size: int = 16, s3_prefix: str | None = None) -
                 images,
                 str(out),
                 str(folder / "chunk.tsv"),
-                classes,
-                batch_size=batch_size,
+                segment_settings(classes, infer=True, batch_size=batch_size),
                 log=lambda line: None,
             )
             rates[label] = count / (time.perf_counter() - started)

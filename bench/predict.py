@@ -34,6 +34,7 @@ from _common import (
     median_time,
     print_table,
     quiet_tensorflow,
+    segment_settings,
 )
 
 
@@ -45,6 +46,7 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
     from streetseg.common.files import write_bytes_atomic
     from streetseg.common.images import resize_labels
     from streetseg.inference.predict import predict_samples
+    from streetseg.inference.settings import PredictChunk
     from streetseg.labels.classes import ClassTable
     from streetseg.labels.masks import encode_mask, read_mask
     from streetseg.model.unet import build_unet
@@ -69,14 +71,8 @@ def main(n_scenes: int = 100, repeats: int = 3) -> None:
         def batched(out="ours", panels=False, tta="none"):
             predict_samples(
                 str(model_path),
-                ids,
-                photos,
-                truths,
-                str(folder / out),
-                classes,
-                batch_size,
-                panels=panels,
-                tta=tta,
+                PredictChunk(ids, photos, truths, str(folder / out)),
+                segment_settings(classes, batch_size=batch_size, pictures=panels, tta=tta),
                 **quiet,
             )
 

@@ -9,18 +9,26 @@ log_to(snakemake.log[0])
 
 from streetseg.common.problems import describe, read_problems
 from streetseg.evaluation.experiments import score_experiment
+from streetseg.inference.settings import PredictChunk, SegmentSettings
 
-summary = score_experiment(
-    snakemake.input.model,
+settings = SegmentSettings(
+    classes=snakemake.params.classes,
+    batch_size=snakemake.params.batch_size,
+    tta=snakemake.params.tta,
+    pictures=False,
+    max_pixels=snakemake.params.max_pixels,
+)
+chunk = PredictChunk(
     snakemake.params.samples,
     snakemake.params.images,
     snakemake.params.truth,
     snakemake.output.predictions,
+)
+summary = score_experiment(
+    snakemake.input.model,
+    chunk,
     {name: snakemake.output[name] for name in ("per_class", "summary", "confusion", "per_image")},
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    tta=snakemake.params.tta,
-    max_pixels=snakemake.params.max_pixels,
+    settings,
     # Samples with problems (on_bad_sample: skip) are not scored.
     known_bad={
         problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)

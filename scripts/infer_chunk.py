@@ -7,17 +7,21 @@ from streetseg.common.console import log_to
 log_to(snakemake.log[0])
 
 from streetseg.inference.infer import segment_images
+from streetseg.inference.settings import SegmentSettings
 
+settings = SegmentSettings(
+    classes=snakemake.params.classes,
+    batch_size=snakemake.params.batch_size,
+    tta=snakemake.params.tta,
+    pictures=snakemake.params.overlays,
+    max_pixels=snakemake.params.max_pixels,
+)
 segment_images(
     snakemake.input.model,
     snakemake.params.folder,
     list(snakemake.params.names),
     snakemake.params.out_dir,
     snakemake.output.table,
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    overlays=snakemake.params.overlays,
-    max_pixels=snakemake.params.max_pixels,
+    settings,
     fingerprints=snakemake.params.fingerprints,
-    tta=snakemake.params.tta,
 )

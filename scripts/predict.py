@@ -11,23 +11,26 @@ log_to(snakemake.log[0])
 
 from streetseg.common.problems import describe, read_problems
 from streetseg.inference.predict import predict_samples
+from streetseg.inference.settings import PredictChunk, SegmentSettings
 
 # Samples with problems (on_bad_sample: skip): their unreadable photos do not fail the job.
 known_bad = {
     problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)
 }
 
-predict_samples(
-    snakemake.input.model,
+settings = SegmentSettings(
+    classes=snakemake.params.classes,
+    batch_size=snakemake.params.batch_size,
+    tta=snakemake.params.tta,
+    pictures=True,
+    max_pixels=snakemake.params.max_pixels,
+)
+chunk = PredictChunk(
     # The sample ids are the mask file names (a params list would be copied into Snakemake's
     # metadata record of every output file).
     [os.path.basename(path)[: -len(".png")] for path in snakemake.output.masks],
     list(snakemake.input.images),
     list(snakemake.input.truth),
     snakemake.params.out_dir,
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    max_pixels=snakemake.params.max_pixels,
-    known_bad=known_bad,
-    tta=snakemake.params.tta,
 )
+predict_samples(snakemake.input.model, chunk, settings, known_bad=known_bad)

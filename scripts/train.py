@@ -7,7 +7,7 @@ from streetseg.common.console import log_to, say
 log_to(snakemake.log[0])
 
 from streetseg.model.settings import TrainSettings
-from streetseg.model.training import train_model
+from streetseg.model.training import TrainOutputs, train_model
 
 # The class list is read from the config: the rule's params hold only its count, as they
 # always have, so that finished runs keep their recorded params and are not retrained.
@@ -16,10 +16,12 @@ train_model(
     settings,
     train_shards=list(snakemake.input.train),
     val_shards=list(snakemake.input.val),
-    model_path=snakemake.output.model,
-    history_path=snakemake.output.history,
-    tensorboard_dir=snakemake.output.tensorboard,
-    run_path=snakemake.output.run,
+    outputs=TrainOutputs(
+        model=snakemake.output.model,
+        history=snakemake.output.history,
+        tensorboard=snakemake.output.tensorboard,
+        run=snakemake.output.run,
+    ),
     threads=snakemake.threads,
     log=say,
     classes=snakemake.config["classes"],

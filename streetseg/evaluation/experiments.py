@@ -3,6 +3,7 @@ overrides, speed and scores."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pandas as pd
@@ -10,53 +11,41 @@ import pandas as pd
 from streetseg.common.files import atomic_path
 from streetseg.evaluation.evaluate import write_evaluation
 from streetseg.inference.predict import predict_samples
+from streetseg.inference.settings import PredictChunk, SegmentSettings
 from streetseg.model.runs import read_run_record
 
 
 def score_experiment(
     model_path: str,
-    samples: list[str],
-    image_paths: list[str],
-    truth_paths: list[str],
-    predictions_dir: str,
+    chunk: PredictChunk,
     tables: dict[str, str],
-    classes: list[dict],
-    batch_size: int,
-    max_pixels: int,
+    settings: SegmentSettings,
     known_bad: dict[str, str],
-    tta: str = "none",
     log=print,
 ) -> pd.DataFrame:
-    """Predict the test split with a variant's model (masks only, into ``predictions_dir``)
-    and score it as the evaluate stage does; return the summary.
+    """Predict the test split (``chunk``) with a variant's model (masks only, whatever
+    ``settings.pictures`` says) and score it as the evaluate stage does; return the summary.
 
     ``tables`` maps per_class, summary, confusion and per_image to their paths. Samples in
     ``known_bad`` (sample -> problem; on_bad_sample: skip) are predicted where their photo
-    can be read, and never scored. ``tta`` is predict.tta (streetseg.inference.segmenter).
+    can be read, and never scored. ``settings.tta`` is predict.tta.
     """
-    os.makedirs(predictions_dir, exist_ok=True)
+    os.makedirs(chunk.out_dir, exist_ok=True)
     predict_samples(
         model_path,
-        samples,
-        image_paths,
-        truth_paths,
-        predictions_dir,
-        classes=classes,
-        batch_size=batch_size,
-        panels=False,
-        max_pixels=max_pixels,
+        chunk,
+        dataclasses.replace(settings, pictures=False),
         log=log,
         known_bad=known_bad,
-        tta=tta,
     )
     scored = [
-        (sample, truth, os.path.join(predictions_dir, f"{sample}.png"))
-        for sample, truth in zip(samples, truth_paths)
+        (sample, truth, os.path.join(chunk.out_dir, f"{sample}.png"))
+        for sample, truth in zip(chunk.samples, chunk.truths)
         if sample not in known_bad
     ]
     return write_evaluation(
         [(truth, prediction) for _, truth, prediction in scored],
-        classes,
+        settings.classes,
         tables["per_class"],
         tables["summary"],
         tables["confusion"],

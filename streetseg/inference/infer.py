@@ -14,6 +14,7 @@ are kept apart: their model id, which names the cache, gains a suffix (``-flip``
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from streetseg.common.console import say
 from streetseg.common.files import atomic_path, write_bytes_atomic, write_text_atomic
-from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
+from streetseg.common.images import ImageError, load_rgb
 from streetseg.common.s3 import MAX_CONNECTIONS, S3Error, is_s3_url
 from streetseg.data.sources import (
     InferError,
@@ -33,6 +34,7 @@ from streetseg.data.sources import (
     source_name,
 )
 from streetseg.inference.overlays import make_overlay
+from streetseg.inference.settings import SegmentSettings
 from streetseg.labels.classes import ClassTable, ConfigError
 from streetseg.labels.masks import encode_mask
 from streetseg.model.preflight import check_model_classes
@@ -115,25 +117,23 @@ def segment_images(
     images: list[str],
     out_dir: str,
     chunk_table: str,
-    classes: list[dict],
-    batch_size: int = 16,
-    overlays: bool = False,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    settings: SegmentSettings,
     fingerprints: list | None = None,
     log=print,
-    tta: str = "none",
 ) -> pd.DataFrame:
     """Segment ``images`` (paths relative to ``folder``, a folder or an s3:// prefix) and write
     one row per image to ``chunk_table``: image, mask, width, height, model_id, time,
     share_<class>..., error.
 
-    Masks go to ``{out_dir}/{model_id}/masks/``, overlays to ``.../overlays/``. Images already
-    segmented by this model and unchanged since are taken from the cache. An image that cannot
-    be read or decoded gets a row whose ``error`` names the file or object; the others go on.
-    For S3, ``fingerprints`` are the images' [size, ETag] from the listing (in the order of
-    ``images``); without them the prefix is listed again. ``tta`` is the test-time
-    augmentation (streetseg.inference.segmenter).
+    Masks go to ``{out_dir}/{model_id}/masks/``, overlays (``settings.pictures``) to
+    ``.../overlays/``. Images already segmented by this model and unchanged since are taken
+    from the cache. An image that cannot be read or decoded gets a row whose ``error`` names
+    the file or object; the others go on. For S3, ``fingerprints`` are the images' [size,
+    ETag] from the listing (in the order of ``images``); without them the prefix is listed
+    again. ``settings.tta`` is the test-time augmentation (streetseg.inference.segmenter).
     """
+    classes, tta, overlays = settings.classes, settings.tta, settings.pictures
+    batch_size, max_pixels = settings.batch_size, settings.max_pixels
     from streetseg.inference.segmenter import Segmenter, results_id
 
     table = ClassTable.from_config(classes)
@@ -170,6 +170,7 @@ def segment_images(
                 f"but the config lists {table.num_classes}"
             )
         kept = {} if overlays else None
+        place = _Cache(cache, identity, table, max_pixels)
 
         def store(index, prediction, error):
             name = todo[index]
@@ -179,17 +180,7 @@ def segment_images(
             else:
                 photo = kept.pop(index) if overlays else None  # the bytes, for the overlay
                 source = source_name(folder, name)
-                rows[name] = _store(
-                    name,
-                    prints[name],
-                    prediction,
-                    table,
-                    cache,
-                    identity,
-                    photo,
-                    source,
-                    max_pixels,
-                )
+                rows[name] = place.store(name, prints[name], prediction, photo, source)
 
         batches = decode_batches(todo, folder, segmenter.image_size, batch_size, max_pixels, kept)
         segmenter.segment(batches, store, len(todo), log)
@@ -204,32 +195,39 @@ def chunk_columns(table: ClassTable) -> list[str]:
     return ["image", "mask", "width", "height", "model_id", "time", *share_columns(table), "error"]
 
 
-def _store(
-    name, fingerprint, prediction, table, cache: Path, identity, photo, source, max_pixels
-) -> dict:
-    """Write one image's mask (and its overlay, given the ``photo``'s bytes), then its cache
-    record last, so that a record always means complete outputs."""
-    mask = Path("masks") / mask_name(name)
-    write_bytes_atomic(cache / mask, encode_mask(prediction, table))
-    if photo is not None:
-        picture = make_overlay(
-            load_rgb(source, max_pixels, data=photo), prediction, table, title=name
-        )
-        with atomic_path(cache / "overlays" / mask_name(name)) as temporary:
-            picture.save(temporary, format="PNG")
-    row = {
-        "image": name,
-        "mask": f"{identity}/{mask.as_posix()}",
-        "width": prediction.shape[1],
-        "height": prediction.shape[0],
-        "model_id": identity,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **class_shares(prediction, table),
-        "error": "",
-    }
-    record = {"fingerprint": list(fingerprint), "row": row}
-    write_text_atomic(cache / "records" / f"{name}.json", json.dumps(record))
-    return row
+@dataclass(frozen=True)
+class _Cache:
+    """Where one model's results for one class table are kept (``folder``, named
+    ``identity``), and how a mask is painted and read back."""
+
+    folder: Path
+    identity: str
+    table: ClassTable
+    max_pixels: int
+
+    def store(self, name, fingerprint, prediction, photo, source) -> dict:
+        """Write one image's mask (and its overlay, given the ``photo``'s bytes), then its
+        cache record last, so that a record always means complete outputs."""
+        mask = Path("masks") / mask_name(name)
+        write_bytes_atomic(self.folder / mask, encode_mask(prediction, self.table))
+        if photo is not None:
+            image = load_rgb(source, self.max_pixels, data=photo)
+            picture = make_overlay(image, prediction, self.table, title=name)
+            with atomic_path(self.folder / "overlays" / mask_name(name)) as temporary:
+                picture.save(temporary, format="PNG")
+        row = {
+            "image": name,
+            "mask": f"{self.identity}/{mask.as_posix()}",
+            "width": prediction.shape[1],
+            "height": prediction.shape[0],
+            "model_id": self.identity,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **class_shares(prediction, self.table),
+            "error": "",
+        }
+        record = {"fingerprint": list(fingerprint), "row": row}
+        write_text_atomic(self.folder / "records" / f"{name}.json", json.dumps(record))
+        return row
 
 
 def summarise(

@@ -12,50 +12,44 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from streetseg.common.files import atomic_path, write_bytes_atomic
-from streetseg.common.images import DEFAULT_MAX_PIXELS, ImageError, load_rgb
+from streetseg.common.images import ImageError, load_rgb
 from streetseg.inference.overlays import make_overlay, make_panel
+from streetseg.inference.settings import PredictChunk, SegmentSettings
 from streetseg.labels.classes import IGNORE_LABEL, ClassTable
 from streetseg.labels.masks import encode_mask, read_mask
 
 
 def predict_samples(
     model_path: str,
-    samples: list[str],
-    image_paths: list[str],
-    truth_paths: list[str],
-    out_dir: str,
-    classes: list[dict],
-    batch_size: int = 8,
-    panels: bool = True,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    chunk: PredictChunk,
+    settings: SegmentSettings,
     log=print,
     known_bad: dict[str, str] | None = None,
-    tta: str = "none",
 ) -> list[str]:
-    """Write ``{out_dir}/{sample}.png`` (palette mask), ``{sample}_panel.png`` (photo, truth,
-    prediction, errors) and ``{sample}_overlay.png`` (prediction over the photo) per sample.
+    """Write ``{out_dir}/{sample}.png`` (palette mask) per sample of ``chunk`` and, with
+    ``settings.pictures``, ``{sample}_panel.png`` (photo, truth, prediction, errors) and
+    ``{sample}_overlay.png`` (prediction over the photo).
 
-    The lists are parallel; ``truth_paths`` are the samples' masks, used for the panels.
-    Photos are decoded while the previous batch is predicted, resized to the model's input,
-    and the class ids are mapped back to the photo's size by nearest neighbour. Returns the
-    sample ids in the order written.
+    The chunk's truth masks are used for the panels. Photos are decoded while the previous
+    batch is predicted, resized to the model's input, and the class ids are mapped back to
+    the photo's size by nearest neighbour. Returns the sample ids in the order written.
 
     ``known_bad`` maps samples with a problem (on_bad_sample: skip) to it: one whose photo
     cannot be decoded gets a mask of 255 (no prediction) and pictures that say why, instead of
-    failing the job; it is not scored. Any other undecodable photo is an error. ``tta`` is
-    the test-time augmentation (streetseg.inference.segmenter).
+    failing the job; it is not scored. Any other undecodable photo is an error.
+    ``settings.tta`` is the test-time augmentation (streetseg.inference.segmenter).
     """
     from streetseg.inference.infer import decode_batches
     from streetseg.inference.segmenter import Segmenter
 
-    if not len(samples) == len(image_paths) == len(truth_paths):
-        raise ValueError("predict_samples needs one image and one truth mask per sample")
-    table = ClassTable.from_config(classes)
-    segmenter = Segmenter(model_path, tta)
+    samples, image_paths, truth_paths = chunk.samples, chunk.images, chunk.truths
+    out_dir, panels, max_pixels = chunk.out_dir, settings.pictures, settings.max_pixels
+    table = ClassTable.from_config(settings.classes)
+    segmenter = Segmenter(model_path, settings.tta)
     # Paths relative to "" are the paths themselves; the panels reuse the bytes already read.
     kept = {} if panels else None
     dataset = decode_batches(
-        list(map(str, image_paths)), "", segmenter.image_size, batch_size, max_pixels, kept
+        list(map(str, image_paths)), "", segmenter.image_size, settings.batch_size, max_pixels, kept
     )
     done = []
 

@@ -45,6 +45,17 @@ from streetseg.model.unet import build_model
 
 
 @dataclass(frozen=True)
+class TrainOutputs:
+    """What a training run writes: the model, the history table, and optionally the
+    TensorBoard logs and the run record (machine and throughput, streetseg.model.runs)."""
+
+    model: str
+    history: str
+    tensorboard: str | None = None
+    run: str | None = None
+
+
+@dataclass(frozen=True)
 class TrainingData:
     """The train and val datasets of one run, with what fit() and the loss need to know."""
 
@@ -193,9 +204,7 @@ def fit_resumably(model, data: TrainingData, epochs: int, callbacks: list, state
 def write_outputs(
     model,
     state: TrainingState,
-    model_path: str,
-    history_path: str,
-    tensorboard_dir: str | None,
+    outputs: TrainOutputs,
     classes: list[dict] | None = None,
 ) -> pd.DataFrame:
     """Write the best model (the last one without validation) with the class table
@@ -206,16 +215,16 @@ def write_outputs(
         partial = state.best_path.with_name(f".partial-{state.best_path.name}")
         model.save(partial)
         os.replace(partial, state.best_path)
-    with atomic_path(model_path) as temporary:
+    with atomic_path(outputs.model) as temporary:
         shutil.copyfile(state.best_path, temporary)
         if classes:
             stamp_classes(temporary, classes)
     table = history_table(state.history())
-    with atomic_path(history_path) as temporary:
+    with atomic_path(outputs.history) as temporary:
         table.to_csv(temporary, sep="\t", index=False, float_format="%.6f")
-    if tensorboard_dir:
-        shutil.rmtree(tensorboard_dir, ignore_errors=True)
-        shutil.copytree(state.directory / "tensorboard", tensorboard_dir)
+    if outputs.tensorboard:
+        shutil.rmtree(outputs.tensorboard, ignore_errors=True)
+        shutil.copytree(state.directory / "tensorboard", outputs.tensorboard)
     state.finish()
     return table
 
@@ -240,18 +249,15 @@ def train_model(
     settings: TrainSettings,
     train_shards: list[str],
     val_shards: list[str],
-    model_path: str,
-    history_path: str,
-    tensorboard_dir: str | None = None,
+    outputs: TrainOutputs,
     threads: int | None = None,
-    run_path: str | None = None,
     strategy=None,
     log=print,
     classes: list[dict] | None = None,
 ) -> pd.DataFrame:
-    """Train a U-Net and write ``model_path`` (best epoch by val mIoU; holding the class
-    table ``classes``, when given), ``history_path`` and ``run_path`` (the machine and
-    throughput, streetseg.model.runs), if given.
+    """Train a U-Net and write ``outputs``: the model (best epoch by val mIoU; holding the
+    class table ``classes``, when given), the history, and the TensorBoard logs and run
+    record where given.
 
     Without validation data the last epoch's model is kept. The test split never enters this
     function: only train and val shards are passed in. With several GPUs the global batch is
@@ -269,14 +275,14 @@ def train_model(
     data = load_training_data(settings, train_shards, val_shards, replicas, log)
     model, twin = build_models(build_compiled_model, settings, data, strategy, log)
     state = TrainingState(
-        Path(model_path).parent / "train_state",
+        Path(outputs.model).parent / "train_state",
         fingerprint(settings, list(train_shards) + list(val_shards)),
         log,
     )
     if resumed_after := state.completed_epochs():
         log(f"resuming after epoch {resumed_after} from {state.directory}")
     schedule = getattr(model.optimizer, "_learning_rate", None)
-    callbacks = training_callbacks(settings, state, data, bool(tensorboard_dir), log, schedule)
+    callbacks = training_callbacks(settings, state, data, bool(outputs.tensorboard), log, schedule)
     data = twin.install(callbacks, data) if twin else data
     if settings.ema:
         install_weight_averaging(callbacks)
@@ -284,10 +290,10 @@ def train_model(
     model = twin.whole_model(state.best_path) if twin else model
     if policy == "mixed_bfloat16":
         model = float32_copy(model, settings, state.best_path)
-    table = write_outputs(model, state, model_path, history_path, tensorboard_dir, classes)
-    if run_path:
+    table = write_outputs(model, state, outputs, classes)
+    if outputs.run:
         gpus = [gpu.name for gpu in tf.config.list_logical_devices("GPU")]
         record = run_record(table, data.n_train, data.n_val, gpus, time.perf_counter() - started)
-        write_run_record(run_path, record)
+        write_run_record(outputs.run, record)
         log(f"trained on {record['machine']}: {record['images_per_second']} images/s")
     return table

@@ -55,3 +55,17 @@ def mask_settings(classes, labels=None, max_pixels=None, fmt=None, **annotations
     config["classes"] = classes
     settings = MaskSettings.from_config(config)
     return settings if fmt is None else dataclasses.replace(settings, format=fmt)
+
+
+def segment_settings(classes, infer: bool = False, **overrides):
+    """The SegmentSettings of predict (or ``infer``) from a config with these ``classes``
+    (not validated) and the schema's defaults, with ``overrides`` (batch_size, tta, pictures,
+    max_pixels) applied."""
+    import dataclasses
+
+    from streetseg.inference.settings import SegmentSettings
+
+    config = config_with_defaults()
+    config["classes"] = classes
+    settings = SegmentSettings.for_infer(config) if infer else SegmentSettings.for_predict(config)
+    return dataclasses.replace(settings, **overrides)

@@ -16,9 +16,10 @@ import json, sys
 sys.path.insert(0, {repo!r})
 import tensorflow as tf
 from streetseg.model.settings import TrainSettings
-from streetseg.model.training import train_model
+from streetseg.model.training import TrainOutputs, train_model
 arguments = json.loads(sys.argv[1])
 replicas = arguments.pop("replicas")
+outputs = TrainOutputs(arguments.pop("model_path"), arguments.pop("history_path"))
 strategy = None
 if replicas > 1:
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -27,7 +28,11 @@ if replicas > 1:
     strategy = tf.distribute.MirroredStrategy([f"/cpu:{{i}}" for i in range(replicas)])
 settings = TrainSettings.from_config(arguments.pop("train"), arguments.pop("classes"))
 train_model(
-    settings, strategy=strategy, log=lambda message: print(message, flush=True), **arguments
+    settings,
+    outputs=outputs,
+    strategy=strategy,
+    log=lambda message: print(message, flush=True),
+    **arguments,
 )
 """
 

@@ -9,6 +9,7 @@ import numpy as np
 from streetseg.inference.export import export_model
 from streetseg.inference.infer import segment_images
 from streetseg.labels.masks import read_mask
+from tests.helpers import segment_settings
 from tests.helpers.models import CLASSES, unet_model
 
 
@@ -26,7 +27,12 @@ def test_exported_saved_model_gives_the_same_masks_as_the_keras_file(tmp_path, p
     ]
     images = ["wide.jpg", "grey.png", "drive2/rgba.png"]
     keras_rows = segment_images(
-        model, str(photo_folder), images, str(tmp_path / "k"), str(tmp_path / "k.tsv"), CLASSES
+        model,
+        str(photo_folder),
+        images,
+        str(tmp_path / "k"),
+        str(tmp_path / "k.tsv"),
+        segment_settings(CLASSES, infer=True),
     )
     saved_rows = segment_images(
         str(tmp_path / "saved_model"),
@@ -34,7 +40,7 @@ def test_exported_saved_model_gives_the_same_masks_as_the_keras_file(tmp_path, p
         images,
         str(tmp_path / "s"),
         str(tmp_path / "s.tsv"),
-        CLASSES,
+        segment_settings(CLASSES, infer=True),
     )
     assert keras_rows["model_id"].iloc[0] != saved_rows["model_id"].iloc[0]
     varied = 0

@@ -14,6 +14,7 @@ from PIL import Image
 from streetseg.data.sources import InferError, list_images
 from streetseg.inference.infer import segment_images, summarise
 from streetseg.labels.masks import read_mask
+from tests.helpers import segment_settings
 from tests.helpers.models import CLASSES, forced_model
 
 
@@ -29,9 +30,7 @@ def test_every_image_is_segmented_at_its_own_size_and_a_corrupt_one_is_reported(
         images,
         str(out),
         str(out / "chunk.tsv"),
-        CLASSES,
-        batch_size=2,
-        overlays=True,
+        segment_settings(CLASSES, infer=True, batch_size=2, pictures=True),
     )
     assert list(rows["image"]) == images
     broken = rows.set_index("image").loc["broken.jpg", "error"]
@@ -63,8 +62,7 @@ def test_class_shares_of_a_model_forced_to_one_class_are_exactly_one_and_zero(
         images[:2],
         str(out),
         str(out / "chunks/00000.tsv"),
-        CLASSES,
-        batch_size=4,
+        segment_settings(CLASSES, infer=True, batch_size=4),
     )
     segment_images(
         model,
@@ -72,8 +70,7 @@ def test_class_shares_of_a_model_forced_to_one_class_are_exactly_one_and_zero(
         images[2:],
         str(out),
         str(out / "chunks/00001.tsv"),
-        CLASSES,
-        batch_size=4,
+        segment_settings(CLASSES, infer=True, batch_size=4),
     )
     summary = summarise(
         [str(out / "chunks/00000.tsv"), str(out / "chunks/00001.tsv")], str(out), CLASSES
@@ -101,7 +98,14 @@ def test_images_already_segmented_by_the_same_model_are_not_redone(tmp_path, pho
     photos = shutil.copytree(photo_folder, tmp_path / "photos")
     model = forced_model(tmp_path / "tree.keras", favoured=1)
     out = tmp_path / "inference"
-    first = segment_images(model, str(photos), ["grey.png"], str(out), str(out / "a.tsv"), CLASSES)
+    first = segment_images(
+        model,
+        str(photos),
+        ["grey.png"],
+        str(out),
+        str(out / "a.tsv"),
+        segment_settings(CLASSES, infer=True),
+    )
     identity = first["model_id"].iloc[0]
     record = out / identity / "records" / "grey.png.json"
     stamp = json.loads(record.read_text())["row"]["time"]
@@ -113,7 +117,7 @@ def test_images_already_segmented_by_the_same_model_are_not_redone(tmp_path, pho
         ["grey.png", "new.png"],
         str(out),
         str(out / "b.tsv"),
-        CLASSES,
+        segment_settings(CLASSES, infer=True),
         log=log.append,
     )
     assert "2 images, 1 cached" in log[0] and "segmented 1/1 images" in log[1]
@@ -121,7 +125,13 @@ def test_images_already_segmented_by_the_same_model_are_not_redone(tmp_path, pho
     other = forced_model(tmp_path / "sky.keras", favoured=2)
     log.clear()
     rows = segment_images(
-        other, str(photos), ["grey.png"], str(out), str(out / "c.tsv"), CLASSES, log=log.append
+        other,
+        str(photos),
+        ["grey.png"],
+        str(out),
+        str(out / "c.tsv"),
+        segment_settings(CLASSES, infer=True),
+        log=log.append,
     )
     assert "0 cached" in log[0] and rows["model_id"].iloc[0] != identity
     # Flip-averaged results are kept apart from the plain model's.
@@ -132,9 +142,8 @@ def test_images_already_segmented_by_the_same_model_are_not_redone(tmp_path, pho
         ["grey.png"],
         str(out),
         str(out / "d.tsv"),
-        CLASSES,
+        segment_settings(CLASSES, infer=True, tta="flip"),
         log=log.append,
-        tta="flip",
     )
     assert "0 cached" in log[0] and rows["model_id"].iloc[0] == f"{identity}-flip"
     assert (out / f"{identity}-flip" / "records" / "grey.png.json").is_file()
@@ -151,7 +160,7 @@ def test_a_model_with_another_class_count_is_refused_naming_it(tmp_path, photo_f
             ["grey.png"],
             str(tmp_path / "o"),
             str(tmp_path / "o.tsv"),
-            CLASSES,
+            segment_settings(CLASSES, infer=True),
         )
 
 
@@ -161,7 +170,12 @@ def test_a_cached_image_whose_mask_or_asked_overlay_is_gone_is_segmented_again(
     model = forced_model(tmp_path / "tree.keras", favoured=1)
     out = tmp_path / "inference"
     rows = segment_images(
-        model, str(photo_folder), ["grey.png", "wide.jpg"], str(out), str(out / "a.tsv"), CLASSES
+        model,
+        str(photo_folder),
+        ["grey.png", "wide.jpg"],
+        str(out),
+        str(out / "a.tsv"),
+        segment_settings(CLASSES, infer=True),
     )
     (out / rows["mask"].iloc[0]).unlink()
     log = []
@@ -171,7 +185,7 @@ def test_a_cached_image_whose_mask_or_asked_overlay_is_gone_is_segmented_again(
         ["grey.png", "wide.jpg"],
         str(out),
         str(out / "a.tsv"),
-        CLASSES,
+        segment_settings(CLASSES, infer=True),
         log=log.append,
     )
     assert "2 images, 1 cached" in log[0] and (out / rows["mask"].iloc[0]).is_file()
@@ -182,8 +196,7 @@ def test_a_cached_image_whose_mask_or_asked_overlay_is_gone_is_segmented_again(
         ["grey.png", "wide.jpg"],
         str(out),
         str(out / "a.tsv"),
-        CLASSES,
-        overlays=True,
+        segment_settings(CLASSES, infer=True, pictures=True),
         log=log.append,
     )
     assert "2 images, 0 cached" in log[0]
@@ -206,7 +219,7 @@ def test_a_model_trained_with_the_classes_in_another_order_is_refused(tmp_path, 
             ["grey.png"],
             str(tmp_path / "out"),
             str(tmp_path / "t.tsv"),
-            swapped,
+            segment_settings(swapped, infer=True),
         )
     assert not (tmp_path / "out").exists()
 

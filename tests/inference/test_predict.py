@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from streetseg.common.images import ImageError
+from streetseg.inference.settings import PredictChunk
 from streetseg.labels.masks import make_mask, read_mask
-from tests.helpers import mask_settings
+from tests.helpers import mask_settings, segment_settings
 
 
 def _samples(make_sample, tmp_path, classes, count):
@@ -35,12 +36,8 @@ def test_batched_masks_match_the_models_argmax_with_a_short_last_batch(
     # 10 images in batches of 4: the last batch is short.
     done = predict_samples(
         str(model_path),
-        samples,
-        images,
-        truths,
-        str(tmp_path / "out"),
-        classes,
-        4,
+        PredictChunk(samples, images, truths, str(tmp_path / "out")),
+        segment_settings(classes, batch_size=4),
         log=lambda *_: None,
     )
     assert done == samples
@@ -70,11 +67,7 @@ def test_an_unreadable_test_photo_stops_prediction_naming_it(make_sample, tmp_pa
     with pytest.raises(ImageError, match=f"{images[1]}: cannot decode"):
         predict_samples(
             str(model_path),
-            samples,
-            images,
-            truths,
-            str(tmp_path / "out"),
-            classes,
-            4,
+            PredictChunk(samples, images, truths, str(tmp_path / "out")),
+            segment_settings(classes, batch_size=4),
             log=lambda *_: None,
         )

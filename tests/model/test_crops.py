@@ -14,7 +14,7 @@ def test_training_on_crops_saves_a_model_of_the_input_size(make_sample, tmp_path
 
     from streetseg.data.shards import write_shards
     from streetseg.labels.masks import make_mask
-    from streetseg.model.training import train_model
+    from streetseg.model.training import TrainOutputs, train_model
 
     samples = {}
     for index in range(3):
@@ -31,8 +31,7 @@ def test_training_on_crops_saves_a_model_of_the_input_size(make_sample, tmp_path
         train_settings(**section),
         train,
         val,
-        str(tmp_path / "out" / "model.keras"),
-        str(tmp_path / "out" / "history.tsv"),
+        TrainOutputs(str(tmp_path / "out" / "model.keras"), str(tmp_path / "out" / "history.tsv")),
         log=lines.append,
     )
     assert any("training on random 32x32 crops of the 64x64 input" in line for line in lines)

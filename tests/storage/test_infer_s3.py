@@ -18,6 +18,7 @@ from PIL import Image
 from streetseg.data.sources import InferError, image_listing, list_images
 from streetseg.inference.infer import segment_images
 from streetseg.labels.masks import read_mask
+from tests.helpers import segment_settings
 from tests.helpers.models import CLASSES, forced_model
 from tests.helpers.snakefile import TINY, snakemake
 
@@ -111,7 +112,12 @@ def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_o
     )
     images = list_images(prefix)
     rows = segment_images(
-        model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True
+        model,
+        prefix,
+        images,
+        str(out),
+        str(out / "a.tsv"),
+        segment_settings(CLASSES, infer=True, pictures=True),
     )
     rows = rows.set_index("image")
     assert rows.loc["broken.jpg", "error"].startswith(f"{prefix}/broken.jpg: cannot decode image")
@@ -122,7 +128,13 @@ def test_segmenting_from_s3_reports_a_corrupt_object_and_redoes_only_a_changed_o
     put_image(s3, bucket, "seg/grey.png", rng.integers(0, 255, (90, 30), np.uint8))
     log = []
     segment_images(
-        model, prefix, images, str(out), str(out / "a.tsv"), CLASSES, overlays=True, log=log.append
+        model,
+        prefix,
+        images,
+        str(out),
+        str(out / "a.tsv"),
+        segment_settings(CLASSES, infer=True, pictures=True),
+        log=log.append,
     )
     # The changed grey.png and the corrupt broken.jpg are segmented again, the other three not.
     assert "5 images, 3 cached" in log[0] and "segmented 2/2 images" in log[1]
