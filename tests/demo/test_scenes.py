@@ -14,7 +14,7 @@ from streetseg.demo.scenes import (
     scene_label_map,
     write_demo,
 )
-from streetseg.labels.annotations import parse_voc_xml
+from streetseg.labels.formats.voc import parse_voc_xml
 from streetseg.labels.rasterize import rasterize
 
 WIDTH, HEIGHT = 160, 120
