@@ -1,5 +1,6 @@
-"""Reading annotations for a mask job: a multi-image export (every multi-image format of the registry) is
-parsed once per job and read per image, and an image the job did not announce is still found."""
+"""Reading annotations for a mask job: a multi-image export (every multi-image format of the
+registry) is parsed once per job and read per image, and an image the job did not announce is
+still found."""
 
 import numpy as np
 import pytest
