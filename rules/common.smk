@@ -104,6 +104,7 @@ localrules:
     plots,
     plots_gallery,
     plots_config,
+    plots_report_text,
     infer,
     experiments_summary,
     experiments,
@@ -122,13 +123,14 @@ INFER_CHUNKS = chunk_names(len(INFER_IMAGES), config["infer"]["chunk_size"])
 
 
 def infer_model(wildcards):
-    """The model to segment with: config's `model` (.keras or SavedModel), else the trained
-    one; never a job's output, so infer never trains or exports (preflight.infer_model_path)."""
+    """config's `model`, else the trained one; never a job's output (infer_model_path)."""
     remote = workflow.storage_settings.default_storage_provider is not None
     try:
-        return infer_model_path(config["model"], rules.train.output.model, remote=remote)
+        path = infer_model_path(config["model"], rules.train.output.model, remote=remote)
+        check_model_classes(path, config["classes"])  # the trained one too, before any job
     except ValueError as problem:
         stop(problem)
+    return path
 
 
 def infer_chunk_names(wildcards):
@@ -204,8 +206,7 @@ def chunk_resources(stage, **defaults):
     """Resources of the rules defined per chunk (masks_00000, predict_00000, ...): these
     defaults, overridden by a profile's `set-resources` entry for the stage's name ("masks",
     "predict"), since a profile cannot name rules that exist per chunk."""
-    given = workflow.resource_settings.overwrite_resources.get(stage, {})
-    # Profile values arrive parsed (Resource objects); their raw values are what rules take.
+    given = workflow.resource_settings.overwrite_resources.get(stage, {})  # Resource objects
     return {**defaults, **{name: getattr(value, "raw", value) for name, value in given.items()}}
 
 

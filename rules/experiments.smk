@@ -62,10 +62,8 @@ rule experiment_evaluate:
         samples=SPLITS["test"],
         images=[SAMPLE_FILES[sample]["image"] for sample in SPLITS["test"]],
         truth=mask_files(SPLITS["test"]),
-        classes=config["classes"],
-        batch_size=lambda wildcards: experiment(wildcards)["predict"]["batch_size"],
-        tta=lambda wildcards: experiment(wildcards)["predict"]["tta"],
-        max_pixels=config["images"]["max_pixels"],
+        # Masks only: the experiments draw no panels.
+        segment=lambda wildcards: segment_fields(experiment(wildcards), "predict", False),
     script:
         "../scripts/experiment_evaluate.py"
 

@@ -19,12 +19,8 @@ rule infer_chunk:
         folder=config["infer_images"],
         names=infer_chunk_names,
         fingerprints=infer_chunk_fingerprints,
-        classes=config["classes"],
-        batch_size=config["infer"]["batch_size"],
         # Test-time augmentation is predict's, so that test scores describe what infer does.
-        tta=config["predict"]["tta"],
-        overlays=config["infer"]["overlays"],
-        max_pixels=config["images"]["max_pixels"],
+        segment=segment_fields(config, "infer"),
         out_dir=inference_folder,
     script:
         "../scripts/infer_chunk.py"

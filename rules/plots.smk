@@ -126,7 +126,8 @@ rule plots_config:
 # The report's first page (Snakefile `report:`): report/workflow.rst and the headline figures.
 rule plots_report_text:
     input:
-        template=f"{workflow.basedir}/report/workflow.rst",
+        # In the workflow's folder, never in default remote storage.
+        template=local(f"{workflow.basedir}/report/workflow.rst"),
         summary=rules.evaluate.output.summary,
         per_class=rules.evaluate.output.per_class,
     output:

@@ -1,3 +1,5 @@
+from streetseg.inference.settings import segment_fields
+
 # One job per chunk of predict.chunk_size test samples, defined in a loop as the mask jobs
 # are (rules/masks.smk): a single job owning every prediction, panel and overlay made the
 # dry run quadratic in the test split, because Snakemake scans a rule's outputs in order
@@ -27,10 +29,7 @@ for chunk, members in PREDICT_CHUNKS.items():
         resources:
             **chunk_resources("predict", mem_mb=8000, runtime=60),
         params:
-            classes=config["classes"],
-            batch_size=config["predict"]["batch_size"],
-            tta=config["predict"]["tta"],
-            max_pixels=config["images"]["max_pixels"],
+            segment=segment_fields(config, "predict"),
             out_dir=output_folder,
         script:
             "../scripts/predict.py"

@@ -11,13 +11,7 @@ from streetseg.common.problems import describe, read_problems
 from streetseg.evaluation.experiments import score_experiment
 from streetseg.inference.settings import PredictChunk, SegmentSettings
 
-settings = SegmentSettings(
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    tta=snakemake.params.tta,
-    pictures=False,
-    max_pixels=snakemake.params.max_pixels,
-)
+settings = SegmentSettings(**snakemake.params.segment)
 chunk = PredictChunk(
     snakemake.params.samples,
     snakemake.params.images,

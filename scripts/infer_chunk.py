@@ -9,13 +9,7 @@ log_to(snakemake.log[0])
 from streetseg.inference.infer import segment_images
 from streetseg.inference.settings import SegmentSettings
 
-settings = SegmentSettings(
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    tta=snakemake.params.tta,
-    pictures=snakemake.params.overlays,
-    max_pixels=snakemake.params.max_pixels,
-)
+settings = SegmentSettings(**snakemake.params.segment)
 segment_images(
     snakemake.input.model,
     snakemake.params.folder,

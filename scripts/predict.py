@@ -18,13 +18,7 @@ known_bad = {
     problem.sample: describe(problem) for problem in read_problems(snakemake.input.problems)
 }
 
-settings = SegmentSettings(
-    classes=snakemake.params.classes,
-    batch_size=snakemake.params.batch_size,
-    tta=snakemake.params.tta,
-    pictures=True,
-    max_pixels=snakemake.params.max_pixels,
-)
+settings = SegmentSettings(**snakemake.params.segment)
 chunk = PredictChunk(
     # The sample ids are the mask file names (a params list would be copied into Snakemake's
     # metadata record of every output file).

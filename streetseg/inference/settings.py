@@ -28,26 +28,26 @@ class SegmentSettings:
     @classmethod
     def for_predict(cls, config: dict, pictures: bool = True) -> SegmentSettings:
         """The predict stage's settings (``pictures``: panels and overlays)."""
-        predict = config["predict"]
-        return cls(
-            config["classes"],
-            predict["batch_size"],
-            predict["tta"],
-            pictures,
-            config["images"]["max_pixels"],
-        )
+        return cls(**segment_fields(config, "predict", pictures))
 
     @classmethod
     def for_infer(cls, config: dict) -> SegmentSettings:
         """The infer stage's settings."""
-        infer = config["infer"]
-        return cls(
-            config["classes"],
-            infer["batch_size"],
-            config["predict"]["tta"],
-            infer["overlays"],
-            config["images"]["max_pixels"],
-        )
+        return cls(**segment_fields(config, "infer"))
+
+
+def segment_fields(config: dict, stage: str, pictures: bool = True) -> dict:
+    """The :class:`SegmentSettings` fields of a validated config for ``stage`` ("predict" or
+    "infer"): plain values, as the rules pass them to their jobs as one param (a changed one
+    reruns the jobs). infer draws ``infer.overlays``; predict ``pictures``."""
+    section = config[stage]
+    return {
+        "classes": config["classes"],
+        "batch_size": section["batch_size"],
+        "tta": config["predict"]["tta"],
+        "pictures": section["overlays"] if stage == "infer" else pictures,
+        "max_pixels": config["images"]["max_pixels"],
+    }
 
 
 @dataclass(frozen=True)

@@ -16,28 +16,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from streetseg.labels.formats import registry
-from streetseg.labels.formats.base import (  # noqa: F401  (re-exported for callers and tests)
-    MAX_MULTI_IMAGE_BYTES,
-    AnnotatedObject,
-    Annotation,
-    AnnotationError,
-    check_file_size,
-    iter_xml_children,
-    read_json,
-    read_json_lines,
-    read_xml,
-)
+from streetseg.labels.formats.base import Annotation, AnnotationError
 from streetseg.labels.formats.cvat_layout import labelmap_path
 from streetseg.labels.formats.cvat_mask import LabelMap, parse_labelmap
-from streetseg.labels.formats.voc import write_voc_xml  # noqa: F401
-
-# The format names, from the registry (streetseg/labels/formats/__init__.py), in detection
-# order.
-POLYGON_FORMATS = registry.names(registry.POLYGON)
-DENSE_FORMATS = registry.names(registry.DENSE)
-FORMATS = registry.names()
-MULTI_IMAGE_FORMATS = tuple(name for name in FORMATS if registry.get(name).multi_image)
-DENSE_SUFFIXES = registry.suffixes(registry.DENSE)
+from streetseg.labels.formats.voc import write_voc_xml  # noqa: F401  (tests write VOC files)
 
 
 def detect_format(path: str | Path) -> str:
@@ -46,7 +28,7 @@ def detect_format(path: str | Path) -> str:
 
 
 def image_names(path: str | Path, fmt: str, document=None) -> list[str]:
-    """Every image name a multi-image export describes (for listing a data folder)."""
+    """Every image name a multi-image export describes."""
     return registry.get(fmt).image_names(path, document)
 
 
@@ -67,7 +49,8 @@ def read_polygons(path: str | Path, image_name: str, fmt: str, document=None) ->
         return found.parse(path, document)
     if found.index is not None:
         return found.index(path, {image_name}, document).read(image_name)
-    raise ValueError(f"{fmt} is not a polygon format; formats: {', '.join(POLYGON_FORMATS)}")
+    polygons = ", ".join(registry.names(registry.POLYGON))
+    raise ValueError(f"{fmt} is not a polygon format; formats: {polygons}")
 
 
 class AnnotationReader:

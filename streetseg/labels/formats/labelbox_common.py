@@ -36,6 +36,7 @@ from streetseg.labels.formats.coordinates import (
     parse_number,
     polygon_from_points,
 )
+from streetseg.labels.formats.image_index import base_name
 
 MASK_FOLDER = "masks"
 # Pixels a mask may hold; the photo's own limit (images.max_pixels) applies to it later.
@@ -146,18 +147,26 @@ def mask_file(export, reference) -> Path:
 
 
 def read_mask_pixels(path: Path) -> np.ndarray:
-    """A mask PNG as an HxWx4 RGBA uint8 array, refusing large, corrupt and non-PNG files."""
+    """A mask PNG as an HxWx4 RGBA uint8 array, refusing large, corrupt and non-PNG files.
+    An error names the PNG in its message, not as the file at fault: the problem row names
+    the export and the object that points to it (their error_context)."""
     from streetseg.common.images import open_checked
 
-    check_file_size(path, MAX_FILE_BYTES)
-    with open(path, "rb") as handle:
-        if handle.read(8) != b"\x89PNG\r\n\x1a\n":
-            raise AnnotationError(f"mask file {path} is not a PNG")
-    image = open_checked(path, MAX_MASK_PIXELS, AnnotationError, "mask file")
     try:
-        return np.asarray(image.convert("RGBA"))
-    except (OSError, ValueError) as error:
-        raise AnnotationError(f"mask file {path} ({image.mode}) cannot be read: {error}") from None
+        check_file_size(path, MAX_FILE_BYTES)
+        with open(path, "rb") as handle:
+            if handle.read(8) != b"\x89PNG\r\n\x1a\n":
+                raise AnnotationError(f"mask file {path} is not a PNG")
+        image = open_checked(path, MAX_MASK_PIXELS, AnnotationError, "mask file")
+        try:
+            return np.asarray(image.convert("RGBA"))
+        except (OSError, ValueError) as error:
+            problem = f"mask file {path} ({image.mode}) cannot be read: {error}"
+            raise AnnotationError(problem) from None
+    except AnnotationError as error:
+        if error.file is None:
+            raise
+        raise AnnotationError(f"{error.file}: {error.problem}") from None
 
 
 class MaskFiles:
@@ -233,34 +242,26 @@ def mask_references(value):
             yield from mask_references(item)
 
 
-def mask_companions(index, names) -> list[str]:
-    """The mask files that exist for these image names of an export's index (an ExportIndex
-    that kept their entries), to declare as inputs of the mask jobs that read them; a missing
-    or refused one is left to the mask job, which names it as the image's problem."""
+@functools.lru_cache(maxsize=16)
+def _mask_references(index_class, path: str, stamp) -> dict[str, list[str]]:
+    """Image name -> the mask references of its entry, for the images that have any; the
+    export's entries themselves are not kept (only these strings outlive the call)."""
+    index = index_class(path, None)
     found = {}
-    for name in names:
-        try:
-            entry = index.index.entries[index.index.name_of(name)]
-        except AnnotationError:
-            continue
-        for reference in mask_references(entry):
-            try:
-                found.setdefault(str(mask_file(index.path, reference)), None)
-            except AnnotationError:
-                continue
-    return list(found)
-
-
-@functools.lru_cache(maxsize=4)
-def _whole_index(index_class, path: str, stamp):
-    return index_class(path, None)
+    for name, entry in index.index.entries.items():
+        references = list(mask_references(entry))
+        if references:
+            found[name] = references
+    return found
 
 
 def export_mask_files(index_class, path, names, marker: bytes | None = None) -> list[str]:
-    """:func:`mask_companions` of an export read once per state of the file (the mask rules
-    of all its chunks ask in turn). ``marker``: bytes the export's first 64 KB must hold, a
-    cheap test that skips other formats' files of the same suffix without parsing them.
-    A broken export declares nothing; its mask jobs name the problem."""
+    """The mask files that exist for these image names of an export, to declare as inputs
+    of the mask jobs that read them; a missing or refused one is left to the mask job, which
+    names it as the image's problem. The export is read once per state of the file (the mask
+    rules of all its chunks ask in turn); ``marker``: bytes its first 64 KB must hold, a
+    cheap test that skips other formats' files of the same suffix without parsing them. A
+    broken export declares nothing; its mask jobs name the problem."""
     path = Path(path)
     try:
         if marker is not None:
@@ -268,7 +269,15 @@ def export_mask_files(index_class, path, names, marker: bytes | None = None) -> 
                 if marker not in head.read(65536):
                     return []
         stat = path.stat()
-        index = _whole_index(index_class, str(path), (stat.st_mtime_ns, stat.st_size))
+        by_name = _mask_references(index_class, str(path), (stat.st_mtime_ns, stat.st_size))
     except (OSError, AnnotationError):
         return []
-    return mask_companions(index, names)
+    bases = {base_name(name): name for name in by_name}
+    found = {}
+    for name in names:
+        for reference in by_name.get(name) or by_name.get(bases.get(name, ""), []):
+            try:
+                found.setdefault(str(mask_file(path, reference)), None)
+            except AnnotationError:
+                continue
+    return list(found)

@@ -1,10 +1,10 @@
 """The annotation formats, each described once by the module that reads it.
 
-Every format module ends with ``register(Format(...))``: its name, the file suffixes it
-claims, how a file of it is recognised, and how it is read (a parser of one file, or the
+Every format module ends with ``DESCRIPTORS = (Format(...), ...)``: its name, the file
+suffixes it claims, how a file of it is recognised, and how it is read (a parser of one file, or the
 index of a multi-image export), plus the listing hooks where the format names the image.
 :data:`MODULES` below lists the modules in detection order, the one list of formats (loaded
-on first use, so that a format module may import anything), as timm's model registry or
+on first use; a format module must not ask the registry at import time), as timm's model registry or
 segmentation_models' backbone table do. The
 format names, suffixes, detection order, the schema's ``annotations.format`` choices (a test
 checks them) and the docs' format table all come from here; adding a format touches its
@@ -32,7 +32,7 @@ from streetseg.labels.formats.base import (
 
 POLYGON, DENSE = "polygon", "dense"
 # What a file of each suffix is called in a refusal ("JSON is neither ...").
-SUFFIX_WORDS = {".json": "JSON", ".jsonl": "JSON Lines file", ".ndjson": "NDJSON file"}
+SUFFIX_WORDS = {".json": "JSON", ".jsonl": "JSON Lines file"}
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,12 @@ _FORMATS: dict[str, Format] = {}
 
 
 def formats() -> dict[str, Format]:
-    """Every format by name, in detection order (the modules are imported on first use)."""
+    """Every format by name, in detection order (the modules are imported on first use, all
+    of them before any is registered, so a failed import leaves no half-filled registry)."""
     if not _FORMATS:
-        for module in MODULES:
-            for fmt in importlib.import_module(f"streetseg.labels.formats.{module}").DESCRIPTORS:
+        modules = [importlib.import_module(f"streetseg.labels.formats.{m}") for m in MODULES]
+        for module in modules:
+            for fmt in module.DESCRIPTORS:
                 register(fmt)
     return _FORMATS
 

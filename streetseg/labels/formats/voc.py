@@ -149,14 +149,24 @@ def write_voc_xml(path: str | Path, filename: str, width: int, height: int, obje
     Path(path).write_bytes(etree.tostring(root, pretty_print=True, xml_declaration=True))
 
 
+def _is_voc(peek) -> bool:
+    """An <annotation> root with <size>; any other <annotation> root (LabelMe's is tested
+    first) is refused while listing, naming what is missing."""
+    root = peek.xml
+    if root.tag != "annotation":
+        return False
+    if root.find("size") is None:
+        raise AnnotationError("missing <size>", peek.path)
+    return True
+
+
 DESCRIPTORS = (
     Format(
         "labelbox_voc",
         "Labelbox VOC",
         POLYGON,
         (".xml",),
-        # Any other <annotation> root: the reader names what is missing (<size>).
-        detect=lambda peek: peek.xml.tag == "annotation",
+        detect=_is_voc,
         hint="<annotation> with <size>",
         parse=parse_voc_xml,
         referenced_image=filename_text,

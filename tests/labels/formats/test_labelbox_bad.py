@@ -123,7 +123,8 @@ def test_mask_files_missing_not_png_escaping_or_miscoloured(tmp_path):
     (tmp_path / "m1.png").write_bytes(b"GIF89a not a png")
     assert _error(path) == f"{path}: {where}: mask file {tmp_path}/m1.png is not a PNG"
     (tmp_path / "m1.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 20)
-    assert "cannot decode mask file" in _error(path)
+    # The export and the object are named first; the mask file is named in the reason.
+    assert _error(path).startswith(f"{path}: {where}: {tmp_path}/m1.png: cannot decode mask file")
     Image.fromarray(np.zeros((6, 8, 3), np.uint8)).save(tmp_path / "m1.png")
     path = _ndjson(tmp_path, _mask_row("https://x/masks/m1/index/1", color=(1, 2, 300)))
     assert _error(path).endswith("color_rgb must be three integers 0-255, got [1, 2, 300]")
