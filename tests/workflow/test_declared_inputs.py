@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.format_writers import write_scene_photo
 from tests.helpers.snakefile import SNAKEMAKE, folder_config
 from tests.helpers.writers_cvat_mask import LABELS, write_cvat_mask_export
 from tests.helpers.writers_labelbox import ndjson_row, write_object_masks
@@ -31,13 +32,7 @@ def _add_labelbox_and_cvat_masks(data: Path) -> None:
     import numpy as np
     from PIL import Image
 
-    from streetseg.demo.scenes import generate_scene
-
-    scenes = []
-    for index in range(2):
-        rgb, objects = generate_scene(seed=3, index=index, width=WIDTH, height=HEIGHT)
-        Image.fromarray(rgb).save(data / f"lb{index}.png")
-        scenes.append((f"lb{index}.png", WIDTH, HEIGHT, objects))
+    scenes = [write_scene_photo(data, f"lb{index}", 3, index, WIDTH, HEIGHT) for index in range(2)]
     masks = {0: "comp0.png"}
     rows = [ndjson_row(*scenes[0], masks=masks), ndjson_row(*scenes[1])]
     write_object_masks(data / "masks", scenes[0], masks)
