@@ -71,3 +71,15 @@ def test_the_camvid_screen_differs_from_the_former_default_by_one_lever_each():
     for name, variant in variants.items():
         block = variant["train"]["model"]["block"]
         assert block == ("separable" if name == "separable" else "conv"), name
+
+
+def test_the_hour_overlay_trains_the_budget_variants_for_an_hour_each():
+    hour = yaml.safe_load((EXAMPLES / "camvid-hour.yaml").read_text())
+    config = merge_overrides(_config("camvid-budget.yaml"), hour)
+    validate(config, SCHEMA)
+    assert config["predict"]["tta"] == "none"
+    variants = experiment_configs(config, lambda variant: validate(variant, SCHEMA), SAFE)
+    assert sorted(variants) == ["reference", "zoom_ema"]
+    for variant in variants.values():
+        assert variant["train"]["time_limit_minutes"] == 60
+        _check_model(variant["train"])
