@@ -27,12 +27,8 @@ from streetseg.data.splits import SPLITS, assign_splits, check_splits, sample_gr
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import unannotated_class
 from streetseg.labels.resolver import check_label_targets
-from streetseg.model.preflight import (
-    check_crop_size,
-    check_image_size,
-    check_model_classes,
-    infer_model_path,
-)
+from streetseg.inference.tta import check_model as check_tta_model
+from streetseg.model.preflight import check_model_classes, check_model_input, infer_model_path
 
 
 def stop(problem):
@@ -57,12 +53,7 @@ try:
     UNANNOTATED = unannotated_class(
         config["classes"], config["labels"]["unannotated"], samples["annotation"]
     )
-    check_image_size(config["train"]["image_size"], config["train"]["model"])
-    check_crop_size(
-        config["train"]["augment"]["crop_size"],
-        config["train"]["image_size"],
-        config["train"]["model"],
-    )
+    check_model_input(config["train"])
     if config["model"]:
         check_model_classes(config["model"], config["classes"])
     # The split is a pure function of each sample's group and the seed (streetseg/data/splits.py),
@@ -128,6 +119,7 @@ def infer_model(wildcards):
     try:
         path = infer_model_path(config["model"], rules.train.output.model, remote=remote)
         check_model_classes(path, config["classes"])  # the trained one too, before any job
+        check_tta_model(path, config["predict"]["tta"])
     except ValueError as problem:
         stop(problem)
     return path
@@ -175,9 +167,7 @@ CONFIG_VALIDATOR = jsonschema.validators.validator_for(CONFIG_SCHEMA)(CONFIG_SCH
 def check_variant(variant):
     """An experiment's merged config passes the schema, and its model fits its input."""
     CONFIG_VALIDATOR.validate(variant)
-    train = variant["train"]
-    check_image_size(train["image_size"], train["model"])
-    check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
+    check_model_input(variant["train"])
 
 
 try:

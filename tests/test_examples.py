@@ -10,7 +10,7 @@ import yaml
 from snakemake.utils import validate
 
 from streetseg.common.overrides import experiment_configs, merge_overrides
-from streetseg.model.preflight import check_crop_size, check_image_size
+from streetseg.model.preflight import check_model_input
 from tests.helpers import REPO
 
 EXAMPLES = REPO / "config" / "examples"
@@ -29,21 +29,16 @@ def _config(name: str) -> dict:
     return config
 
 
-def _check_model(train: dict) -> None:
-    check_image_size(train["image_size"], train["model"])
-    check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
-
-
 @pytest.mark.parametrize("name", sorted(path.name for path in EXAMPLES.glob("*.yaml")))
 def test_every_example_validates_and_its_model_fits_its_input(name):
-    _check_model(_config(name)["train"])
+    check_model_input(_config(name)["train"])
 
 
 def _variants(name: str) -> tuple[dict, dict]:
     config = _config(name)
     variants = experiment_configs(config, lambda variant: validate(variant, SCHEMA), SAFE)
     for variant in variants.values():
-        _check_model(variant["train"])
+        check_model_input(variant["train"])
         assert variant["train"]["time_limit_minutes"] == config["train"]["time_limit_minutes"]
     return config, variants
 
@@ -82,4 +77,4 @@ def test_the_hour_overlay_trains_the_budget_variants_for_an_hour_each():
     assert sorted(variants) == ["reference", "zoom_ema"]
     for variant in variants.values():
         assert variant["train"]["time_limit_minutes"] == 60
-        _check_model(variant["train"])
+        check_model_input(variant["train"])

@@ -4,10 +4,8 @@ Both kinds answer the same questions (input size, number of classes, class proba
 a batch) and carry a model id: a short hash of the model's files, which names the folder of
 per-image results so that results of one model are never mistaken for another's.
 
-Test-time augmentation (``predict.tta``, for predict and infer alike) happens here, so both
-stages share it: ``flip`` averages the probabilities of each image and of its mirror image,
-mirrored back. Scales are left out: the models take one fixed input size (an exported
-SavedModel's signature fixes it), so another scale would need another model.
+Test-time augmentation (``predict.tta``, for predict and infer alike; streetseg.inference.tta)
+is applied here, so both stages share it.
 """
 
 from __future__ import annotations
@@ -21,43 +19,20 @@ from pathlib import Path
 import numpy as np
 
 from streetseg.common.images import resize_labels
-
-# Test-time augmentations, and the suffix each adds to the model id of infer's results.
-TTA_SUFFIXES = {"none": "", "flip": "-flip"}
-
-
-def with_tta(probabilities, tta: str):
-    """``probabilities`` (a function of a float32 batch), averaged as ``tta`` says: for
-    ``flip``, the mean of its output on the batch and, mirrored back, on the mirrored batch
-    (one call on both, so one batch of twice the size)."""
-    import tensorflow as tf
-
-    if tta not in TTA_SUFFIXES:
-        raise ValueError(
-            f"predict.tta {tta!r}: unknown test-time augmentation; use " + " or ".join(TTA_SUFFIXES)
-        )
-    if tta == "none":
-        return probabilities
-
-    def flip_mean(inputs):
-        count = tf.shape(inputs)[0]
-        both = probabilities(tf.concat([inputs, tf.reverse(inputs, axis=[2])], axis=0))
-        return (both[:count] + tf.reverse(both[count:], axis=[2])) / 2.0
-
-    return flip_mean
+from streetseg.inference import tta as augmentation
 
 
 def results_id(path: str | Path, tta: str = "none", classes: list[dict] | None = None) -> str:
     """The id of results made by the model at ``path`` with test-time augmentation ``tta``
     and the class table ``classes``: the model id, then a short hash of the table's ids,
-    names and colours (when given), then ``-flip`` for flip; so that infer keeps the results
-    of each apart and one folder never mixes two labelings."""
+    names and colours (when given), then the mode's suffix (``-flip``, ``-ms``, ...); so that
+    infer keeps the results of each apart and one folder never mixes two labelings."""
     suffix = ""
     if classes:
         table = [[c["id"], c["name"], list(c["color"])] for c in classes]
         text = json.dumps(sorted(table), separators=(",", ":"))
         suffix = "-c" + hashlib.sha256(text.encode()).hexdigest()[:6]
-    return model_id(path) + suffix + TTA_SUFFIXES[tta]
+    return model_id(path) + suffix + augmentation.mode(tta).suffix
 
 
 def _labels_graph(probabilities, image_size):
@@ -107,12 +82,13 @@ def model_id(path: str | Path) -> str:
 
 class Segmenter:
     """Class ids for batches of float32 RGB images in [0, 255] at the model's input size,
-    with the test-time augmentation ``tta`` (none or flip)."""
+    with the test-time augmentation ``tta`` (a name in streetseg.inference.tta.MODES)."""
 
     def __init__(self, path: str | Path, tta: str = "none"):
         self.path = Path(path)
-        self.model_id = model_id(self.path)
         self.tta = tta
+        self._scaled = augmentation.mode(tta).scales != (1.0,)
+        self.model_id = model_id(self.path)
         if self.path.is_dir():
             self._load_saved_model()
         elif self.path.suffix == ".keras":
@@ -129,7 +105,15 @@ class Segmenter:
             raise ModelError(f"{self.path}: cannot load the Keras model: {problem}") from None
         self._check_shapes(model.input_shape, model.output_shape)
         self._model = model
-        self._use(lambda inputs: model(inputs, training=False))
+        free_size, stride = None, 1
+        if self._scaled:
+            stride = augmentation.input_stride(model)
+            probe = augmentation.scaled_size(self.image_size, max(augmentation.SCALES), stride)
+            try:
+                free_size = augmentation.free_size_model(model, self.path, probe)
+            except ValueError as problem:
+                raise ModelError(str(problem)) from None
+        self._use(lambda inputs: model(inputs, training=False), free_size, stride)
 
     def _load_saved_model(self) -> None:
         import tensorflow as tf
@@ -138,6 +122,10 @@ class Segmenter:
             raise ModelError(
                 f"{self.path}: folder holds no saved_model.pb, so it is not a SavedModel"
             )
+        try:
+            augmentation.check_model(self.path, self.tta)
+        except ValueError as problem:
+            raise ModelError(str(problem)) from None
         loaded = tf.saved_model.load(str(self.path))
         if not hasattr(loaded, "serve"):
             raise ModelError(
@@ -149,8 +137,10 @@ class Segmenter:
         self._model = loaded
         self._use(loaded.serve)
 
-    def _use(self, probabilities) -> None:
-        self._probabilities = with_tta(probabilities, self.tta)
+    def _use(self, probabilities, free_size=None, stride: int = 1) -> None:
+        self._probabilities = augmentation.with_tta(
+            probabilities, self.tta, self.image_size, free_size, stride
+        )
         self._labels = _labels_graph(self._probabilities, self.image_size)
 
     def _check_shapes(self, input_shape, output_shape) -> None:

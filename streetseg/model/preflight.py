@@ -107,6 +107,12 @@ def model_class_count(path: str | Path) -> int | None:
         return None
 
 
+def check_model_input(train: dict) -> None:
+    """Refuse a validated ``train`` section whose model cannot take its image_size or crops."""
+    check_image_size(train["image_size"], train["model"])
+    check_crop_size(train["augment"]["crop_size"], train["image_size"], train["model"])
+
+
 def check_model_classes(path: str | Path, classes: list[dict]) -> None:
     """Refuse a model whose classes differ from the config's: by name and order where the
     model carries its class table, else by number."""

@@ -42,6 +42,14 @@ INFER_CASES = [
         [f"empty: no image files found ({', '.join(IMAGE_SUFFIXES)})"],
         id="infer-images-without-photos",
     ),
+    pytest.param(
+        {"model": "saved_model", "predict": {"tta": "multiscale"}},
+        [
+            "{tmp}/saved_model: an exported SavedModel takes one input size, so predict.tta "
+            "multiscale cannot apply; use none or flip, or the .keras model"
+        ],
+        id="infer-multiscale-with-a-savedmodel",
+    ),
 ]
 
 
@@ -51,6 +59,7 @@ def test_an_infer_mistake_stops_the_dry_run_in_one_line(tmp_path, overrides, exp
 
     (tmp_path / "photos").mkdir()
     (tmp_path / "empty").mkdir()
+    (tmp_path / "saved_model").mkdir()  # stands for an export (its files are not read)
     Image.new("RGB", (32, 32)).save(tmp_path / "photos" / "street.jpg")
     config = tmp_path / "mistake.yaml"
     config.write_text(json.dumps({"infer_images": "photos", **overrides}))
@@ -59,6 +68,7 @@ def test_an_infer_mistake_stops_the_dry_run_in_one_line(tmp_path, overrides, exp
     )
     assert process.returncode == 1, process.stderr
     error = process.stderr[process.stderr.index("Error: ") + len("Error: ") :]
+    expected = [line.format(tmp=tmp_path) for line in expected]
     assert error.rstrip("\n").split("\n") == expected
     assert "Job stats" not in process.stdout + process.stderr
     assert not (tmp_path / "results").exists()

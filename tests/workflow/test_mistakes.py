@@ -163,8 +163,10 @@ MORE_CASES = [
         id="weight-decay-negative",
     ),
     pytest.param(
-        {"predict": {"tta": "multiscale"}},
-        _mistakes("predict.tta: got 'multiscale', expected one of none, flip"),
+        {"predict": {"tta": "rotate"}},
+        _mistakes(
+            "predict.tta: got 'rotate', expected one of none, flip, multiscale, flip_multiscale"
+        ),
         id="tta-unknown",
     ),
     pytest.param(

@@ -1,0 +1,146 @@
+"""Test-time augmentation (``predict.tta``, for predict and infer alike): the class
+probabilities of each photo averaged over its mirror image and over other scales.
+
+``flip`` averages the model's output on the photo and, mirrored back, on its mirror image.
+``multiscale`` averages it over the photo resized to each of :data:`SCALES` of the model's
+input size (rounded to the sides the model's down-sampling allows), each output resized back;
+``flip_multiscale`` does both. Other scales need a model that takes other input sizes: a
+``.keras`` U-Net is rebuilt with a free input size and the same weights, while an exported
+SavedModel's signature fixes one size, so it takes ``none`` and ``flip`` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# The scales of multiscale, as fractions of each side of the model's input: the lower half
+# of the 0.5-1.75 range that DeepLab averages, as the larger scales cost most on a CPU.
+SCALES = (0.75, 1.0, 1.25)
+
+
+@dataclass(frozen=True)
+class Mode:
+    """A test-time augmentation: whether to add the mirror image, the scales, and the suffix
+    it adds to the model id of infer's results (so that results of each mode stay apart)."""
+
+    flip: bool
+    scales: tuple
+    suffix: str
+
+
+# predict.tta's values (the schema's enum, which a test checks) in order of cost.
+MODES = {
+    "none": Mode(flip=False, scales=(1.0,), suffix=""),
+    "flip": Mode(flip=True, scales=(1.0,), suffix="-flip"),
+    "multiscale": Mode(flip=False, scales=SCALES, suffix="-ms"),
+    "flip_multiscale": Mode(flip=True, scales=SCALES, suffix="-flip-ms"),
+}
+
+
+def mode(tta: str) -> Mode:
+    """The :class:`Mode` named ``tta``; an unknown name is refused with the valid ones."""
+    if tta not in MODES:
+        raise ValueError(
+            f"predict.tta {tta!r}: unknown test-time augmentation; use " + ", ".join(MODES)
+        )
+    return MODES[tta]
+
+
+def check_model(path, tta: str) -> None:
+    """Refuse, naming the folder, scales other than 1 for an exported SavedModel (a folder),
+    whose signature fixes one input size; run before any job by infer and in the segmenter."""
+    if Path(path).is_dir() and mode(tta).scales != (1.0,):
+        raise ValueError(
+            f"{path}: an exported SavedModel takes one input size, so predict.tta {tta} "
+            "cannot apply; use none or flip, or the .keras model"
+        )
+
+
+def scaled_size(image_size, scale: float, stride: int) -> tuple[int, int]:
+    """``image_size`` times ``scale``, each side rounded to the nearest multiple of
+    ``stride`` (the model's down-sampling), at least one stride."""
+    return tuple(max(stride, round(side * scale / stride) * stride) for side in image_size)
+
+
+def input_stride(model) -> int:
+    """How many input pixels make one pixel of the model's coarsest feature map: the input
+    height over the smallest height among its layers' outputs."""
+    height = int(model.input_shape[1])
+    smallest = height
+    for layer in model.layers:
+        try:
+            shape = layer.output.shape
+        except (AttributeError, ValueError):  # nested models with several outputs
+            continue
+        if len(shape) == 4 and shape[1]:
+            smallest = min(smallest, int(shape[1]))
+    return height // smallest
+
+
+def _free_inputs(config: dict) -> None:
+    """Free the height and width of every input layer in a functional model's config,
+    nested models (a keras.applications backbone) included."""
+    for layer in config.get("layers", []):
+        if layer["class_name"] == "InputLayer":
+            shape = layer["config"]["batch_shape"]
+            layer["config"]["batch_shape"] = [None, None, None, shape[-1]]
+        elif "layers" in layer.get("config", {}):
+            _free_inputs(layer["config"])
+
+
+def free_size_model(model, path, probe_size):
+    """The Keras model ``model`` rebuilt with a free input height and width and its weights,
+    so that it takes the photo at other scales; a ``ValueError`` naming ``path`` where its
+    layers fix the size (tried on a blank batch at ``probe_size``)."""
+    import keras
+    import numpy as np
+
+    config = model.get_config()
+    _free_inputs(config)
+    try:
+        free = keras.Model.from_config(config)
+        free.set_weights(model.get_weights())
+        free(np.zeros((1, *probe_size, 3), np.float32), training=False)
+    except (ValueError, TypeError) as problem:
+        first_line = str(problem).strip().splitlines()[0]
+        raise ValueError(
+            f"{path}: the model takes one input size only ({first_line}), so predict.tta "
+            "multiscale cannot apply; use none or flip"
+        ) from None
+    return lambda inputs: free(inputs, training=False)
+
+
+def with_tta(probabilities, tta: str, image_size=None, free_size=None, stride: int = 1):
+    """``probabilities`` (a function of a float32 batch at ``image_size``), averaged as
+    ``tta`` says. ``free_size`` is the same model taking any size divisible by ``stride``
+    (needed for the scales other than 1). Each scale's output is resized back to
+    ``image_size`` bilinearly; the flip is one call on the batch and its mirror together."""
+    import tensorflow as tf
+
+    chosen = mode(tta)
+    if chosen.scales == (1.0,) and not chosen.flip:
+        return probabilities
+
+    def flipped(model, inputs):
+        if not chosen.flip:
+            return model(inputs)
+        count = tf.shape(inputs)[0]
+        both = model(tf.concat([inputs, tf.reverse(inputs, axis=[2])], axis=0))
+        return (both[:count] + tf.reverse(both[count:], axis=[2])) / 2.0
+
+    # Plain Python over the scales: nothing for AutoGraph to convert (and it warns on closures).
+    @tf.autograph.experimental.do_not_convert
+    def averaged(inputs):
+        total = None
+        for scale in chosen.scales:
+            size = scaled_size(image_size, scale, stride) if scale != 1.0 else None
+            if size is None or size == tuple(image_size):
+                output = flipped(probabilities, inputs)
+            else:
+                output = flipped(free_size, tf.image.resize(inputs, size))
+                output = tf.image.resize(output, image_size)
+            total = output if total is None else total + output
+        return total / float(len(chosen.scales))
+
+    return averaged
