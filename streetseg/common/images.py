@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from streetseg.common.defaults import default
 from streetseg.common.errors import FileError
 
 # The configured pixel limit (images.max_pixels) is checked from the header before decoding;
@@ -16,7 +17,7 @@ from streetseg.common.errors import FileError
 Image.MAX_IMAGE_PIXELS = None
 
 # Refuse images larger than this many pixels unless config raises the limit.
-DEFAULT_MAX_PIXELS = 200_000_000
+DEFAULT_MAX_PIXELS = default("images.max_pixels")
 # What counts as a photo, by suffix: in a data folder and among new photos to segment.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp")
 

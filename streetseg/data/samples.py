@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from streetseg.common.defaults import default
 from streetseg.common.images import IMAGE_SUFFIXES
 from streetseg.common.problems import Problem, describe, from_error
 from streetseg.data.locations import (
@@ -28,6 +29,8 @@ from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.annotations import inspect_file
 from streetseg.labels.formats import registry
 from streetseg.labels.formats.base import AnnotationError
+
+FOLLOW_SYMLINKS = default("data.follow_symlinks")
 
 COLUMNS = ["sample", "image", "annotation", "split"]
 
@@ -46,7 +49,7 @@ def demo_samples(directory: str, n_scenes: int) -> pd.DataFrame:
 
 
 def directory_samples(
-    directory: str, problems: list | None = None, follow_symlinks: bool = False
+    directory: str, problems: list | None = None, follow_symlinks: bool = FOLLOW_SYMLINKS
 ) -> pd.DataFrame:
     """Samples from a folder of images and annotation files (XML or JSON).
 
@@ -149,7 +152,7 @@ def _listed_images(
 
 
 def folder_samples(
-    folders: list[dict], problems: list | None = None, follow_symlinks: bool = False
+    folders: list[dict], problems: list | None = None, follow_symlinks: bool = FOLLOW_SYMLINKS
 ) -> pd.DataFrame:
     """Samples from pairs of folders: images, and annotations or label masks of the same stem.
 

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
+from streetseg.common.defaults import default
 from streetseg.common.images import resize_labels
 from streetseg.inference import tta as augmentation
 
+TTA = default("predict.tta")
 
-def results_id(path: str | Path, tta: str = "none", classes: list[dict] | None = None) -> str:
+
+def results_id(path: str | Path, tta: str = TTA, classes: list[dict] | None = None) -> str:
     """The id of results made by the model at ``path`` with test-time augmentation ``tta``
     and the class table ``classes``: the model id, then a short hash of the table's ids,
     names and colours (when given), then the mode's suffix (``-flip``, ``-ms``, ...); so that
@@ -84,7 +87,7 @@ class Segmenter:
     """Class ids for batches of float32 RGB images in [0, 255] at the model's input size,
     with the test-time augmentation ``tta`` (a name in streetseg.inference.tta.MODES)."""
 
-    def __init__(self, path: str | Path, tta: str = "none"):
+    def __init__(self, path: str | Path, tta: str = TTA):
         self.path = Path(path)
         self.tta = tta
         self._scaled = augmentation.mode(tta).scales != (1.0,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from streetseg.common.defaults import default
 from streetseg.labels.classes import IGNORE_LABEL, IGNORE_NAME, ClassTable, normalize_name
 from streetseg.labels.formats.base import AnnotationError
 from streetseg.labels.formats.dense import parse_color
@@ -17,7 +18,13 @@ class LabelResolver:
     aliased to "ignore") become label 255, which no loss or metric counts.
     """
 
-    def __init__(self, table: ClassTable, aliases=None, ignore=None, unknown: str = "error"):
+    def __init__(
+        self,
+        table: ClassTable,
+        aliases=None,
+        ignore=None,
+        unknown: str = default("labels.unknown"),
+    ):
         if unknown not in UNKNOWN_POLICIES:
             raise ValueError(f"labels.unknown must be one of {UNKNOWN_POLICIES}, not {unknown!r}")
         self.table, self.unknown = table, unknown

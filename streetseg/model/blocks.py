@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from keras import layers
 
+from streetseg.common.defaults import default
+
 # train.model.block: how a 3x3 convolution of a block is made.
 BLOCKS = ("conv", "separable")
 
@@ -14,7 +16,7 @@ def conv_block(
     batch_norm: bool,
     dropout_rate: float = 0.0,
     name: str = "",
-    block: str = "conv",
+    block: str = default("train.model.block"),
     convs: int = 2,
 ):
     """``convs`` 3x3 convolutions, each followed by optional batch norm and ReLU.

@@ -7,6 +7,8 @@ import time
 
 import keras
 
+from streetseg.common.defaults import default
+
 
 class EpochProgress(keras.callbacks.Callback):
     """A progress line per epoch, with elapsed time, throughput, the minutes left of a time
@@ -126,7 +128,9 @@ class LossPhase(keras.callbacks.Callback):
             )
 
 
-def early_stopping(patience: int, min_delta: float = 0.0) -> keras.callbacks.EarlyStopping:
+def early_stopping(
+    patience: int, min_delta: float = default("train.early_stopping.min_delta")
+) -> keras.callbacks.EarlyStopping:
     """Stop when val mIoU has not improved by ``min_delta`` for ``patience`` epochs.
 
     The best checkpoint by val mIoU is kept by the checkpoint callback, so weights are not

@@ -8,8 +8,11 @@ import statistics
 
 import keras
 
+from streetseg.common.defaults import defaults
 from streetseg.labels.classes import IGNORE_LABEL
 from streetseg.model.losses import SegmentationLoss
+
+TRAIN = defaults("train")
 
 
 def class_weights(counts: list[int], method: str, max_weight: float = 50.0) -> list[float] | None:
@@ -50,7 +53,11 @@ def mean_iou_metric(num_classes: int):
     )
 
 
-def make_optimizer(learning_rate, weight_decay: float = 0.0, ema: float = 0.0):
+def make_optimizer(
+    learning_rate,
+    weight_decay: float = TRAIN["weight_decay"],
+    ema: float = TRAIN["ema"],
+):
     """Adam, or AdamW with decoupled ``weight_decay`` (biases and batch-norm scales and
     offsets excluded, as usual), keeping an exponential moving average of the weights with
     momentum ``ema`` when it is above 0 (Keras' ``use_ema``; streetseg.model.callbacks

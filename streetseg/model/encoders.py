@@ -14,8 +14,11 @@ from pathlib import Path
 import keras
 from keras import layers
 
+from streetseg.common.defaults import defaults
 from streetseg.model.blocks import conv_block
 from streetseg.model.preflight import check_image_size
+
+MODEL = defaults("train.model")
 
 # Encoder name -> (constructor, layer that maps RGB in [0, 255] to the backbone's input range).
 ENCODERS = {
@@ -75,11 +78,11 @@ def build_encoder_unet(
     num_classes: int,
     encoder: str,
     encoder_weights: str | None = None,
-    base_filters: int = 16,
-    dropout_rate: float = 0.1,
-    batch_norm: bool = True,
-    block: str = "conv",
-    decoder_convs: int = 2,
+    base_filters: int = MODEL["base_filters"],
+    dropout_rate: float = MODEL["dropout_rate"],
+    batch_norm: bool = MODEL["batch_norm"],
+    block: str = MODEL["block"],
+    decoder_convs: int = MODEL["decoder_convs"],
 ) -> keras.Model:
     """A U-Net whose encoder is a keras.applications backbone (input RGB in [0, 255]).
 

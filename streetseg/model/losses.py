@@ -6,7 +6,10 @@ from __future__ import annotations
 import keras
 from keras import ops
 
+from streetseg.common.defaults import defaults
 from streetseg.labels.classes import IGNORE_LABEL
+
+LOSS = defaults("train.loss")
 
 
 @keras.saving.register_keras_serializable(package="streetseg")
@@ -31,11 +34,11 @@ class SegmentationLoss(keras.losses.Loss):
         self,
         num_classes: int,
         class_weights: list[float] | None = None,
-        focal_gamma: float = 0.0,
-        dice_weight: float = 0.0,
-        lovasz_weight: float = 0.0,
-        lovasz_from: float = 0.0,
-        ohem_fraction: float = 0.0,
+        focal_gamma: float = LOSS["focal_gamma"],
+        dice_weight: float = LOSS["dice_weight"],
+        lovasz_weight: float = LOSS["lovasz_weight"],
+        lovasz_from: float = LOSS["lovasz_from"],
+        ohem_fraction: float = LOSS["ohem_fraction"],
         name: str = "segmentation_loss",
         **kwargs,
     ):

@@ -5,21 +5,25 @@ from __future__ import annotations
 import keras
 from keras import layers
 
+from streetseg.common.defaults import defaults
 from streetseg.model.blocks import conv_block
 from streetseg.model.encoders import build_encoder_unet
 from streetseg.model.preflight import check_image_size
+
+# train.model's defaults (schemas/config.schema.yaml), for callers outside the workflow.
+MODEL = defaults("train.model")
 
 
 def build_unet(
     image_size: tuple[int, int],
     num_classes: int,
-    depth: int = 4,
-    base_filters: int = 16,
-    dropout_rate: float = 0.1,
-    batch_norm: bool = True,
-    block: str = "conv",
-    decoder_convs: int = 2,
-    stem_stride: int = 1,
+    depth: int = MODEL["depth"],
+    base_filters: int = MODEL["base_filters"],
+    dropout_rate: float = MODEL["dropout_rate"],
+    batch_norm: bool = MODEL["batch_norm"],
+    block: str = MODEL["block"],
+    decoder_convs: int = MODEL["decoder_convs"],
+    stem_stride: int = MODEL["stem_stride"],
 ) -> keras.Model:
     """A U-Net taking float RGB in [0, 255] and returning per-pixel class probabilities.
 
@@ -74,10 +78,10 @@ def build_unet(
 def build_model(
     image_size: tuple[int, int],
     num_classes: int,
-    encoder: str = "unet",
+    encoder: str = MODEL["encoder"],
     encoder_weights: str | None = None,
-    depth: int = 4,
-    stem_stride: int = 1,
+    depth: int = MODEL["depth"],
+    stem_stride: int = MODEL["stem_stride"],
     **options,
 ) -> keras.Model:
     """The configured model: the plain U-Net, or a U-Net on a pretrained keras.applications
