@@ -9,6 +9,9 @@ rule infer_chunk:
         "logs/infer/{chunk}.log",
     benchmark:
         "logs/benchmarks/infer/{chunk}.tsv"
+    # On a cluster, the profile's group-components batches chunks into submissions.
+    group:
+        "infer"
     conda:
         "../envs/tensorflow.yaml"
     threads: 4

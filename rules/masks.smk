@@ -31,6 +31,9 @@ for chunk, members in MASK_CHUNKS.items():
             f"logs/masks/{chunk}.log",
         benchmark:
             f"logs/benchmarks/masks/{chunk}.tsv"
+        # On a cluster, the profile's group-components batches mask jobs into submissions.
+        group:
+            "masks"
         conda:
             "../envs/core.yaml"
         threads: 1

@@ -198,17 +198,36 @@ def test_workflow_runs_through_the_slurm_profile(slurm_cluster, tmp_path):
     rows = sacct(*(job for job, _, _ in jobs))
     assert all(rows[job]["State"] == "COMPLETED" for job, _, _ in jobs), rows
     submitted = sorted(name for _, name, _ in jobs)
-    # Ten masks in three chunk jobs (chunk_size 4 in tiny.yaml); demo, splits, dataset,
-    # evaluate and plots run on the submit host; tfrecords (one per split), train and predict
-    # are SLURM jobs (predict_00000 gets set-resources: predict): 8 sbatch calls for 14 jobs.
-    masks = ["masks_00000", "masks_00001", "masks_00002"]
-    assert submitted == [*masks, "predict_00000", "tfrecords", "tfrecords", "tfrecords", "train"], (
+    # Ten masks in three chunk jobs (chunk_size 4 in tiny.yaml), submitted as one group job
+    # (group-components masks=25 in the profile), which the plugin names by the group and
+    # its rules; demo, splits, dataset, evaluate and plots run on the submit host; tfrecords
+    # (one per split), train and predict are SLURM jobs (predict_00000 gets set-resources:
+    # predict): 6 sbatch calls for 14 jobs.
+    group = "masks_masks_00000_masks_00001_masks_00002"
+    assert submitted == [group, "predict_00000", "tfrecords", "tfrecords", "tfrecords", "train"], (
         output
     )
     train = next(job for job, name, _ in jobs if name == "train")
     assert "--signal=TERM@300" in output or rows[train]["State"] == "COMPLETED"
     if slurm_cluster.gpus:
         assert "gres/gpu=1" in rows[train]["AllocTRES"]
+
+    # Inference over three new photos in chunks of one: the three infer_chunk jobs go to
+    # SLURM as one group job (group-components infer=4), one after the other in it.
+    from PIL import Image
+
+    (workdir / "photos").mkdir()
+    for index in range(3):
+        Image.new("RGB", (40, 30), (index * 60, 90, 120)).save(workdir / "photos" / f"{index}.jpg")
+    infer = workdir / "infer.yaml"
+    infer.write_text(json.dumps({"infer_images": "photos", "infer": {"chunk_size": 1}}))
+    process = snakemake(
+        workdir, "--profile", str(profile), "infer", "--configfile", str(TINY), str(infer)
+    )
+    jobs = submitted_jobs(process.stdout + process.stderr)
+    assert [name for _, name, _ in jobs] == ["infer_infer_chunk"], process.stdout + process.stderr
+    assert sacct(jobs[0][0])[jobs[0][0]]["State"] == "COMPLETED"
+    assert len((results / "inference" / "summary.tsv").read_text().splitlines()) > 1
 
     # Experiments on the same shards: each variant's training and evaluation are SLURM jobs
     # of their own (experiment_train takes the train job's resources, a YAML alias in the
