@@ -130,7 +130,7 @@ def segment_images(
     from the cache. An image that cannot be read or decoded gets a row whose ``error`` names
     the file or object; the others go on. For S3, ``fingerprints`` are the images' [size,
     ETag] from the listing (in the order of ``images``); without them the prefix is listed
-    again. ``settings.tta`` is the test-time augmentation (streetseg.inference.segmenter).
+    again. ``settings.tta`` is the test-time augmentation (streetseg.inference.tta).
     """
     classes, tta, overlays = settings.classes, settings.tta, settings.pictures
     batch_size, max_pixels = settings.batch_size, settings.max_pixels

@@ -37,7 +37,7 @@ def predict_samples(
     ``known_bad`` maps samples with a problem (on_bad_sample: skip) to it: one whose photo
     cannot be decoded gets a mask of 255 (no prediction) and pictures that say why, instead of
     failing the job; it is not scored. Any other undecodable photo is an error.
-    ``settings.tta`` is the test-time augmentation (streetseg.inference.segmenter).
+    ``settings.tta`` is the test-time augmentation (streetseg.inference.tta).
     """
     from streetseg.inference.infer import decode_batches
     from streetseg.inference.segmenter import Segmenter

@@ -111,9 +111,10 @@ class Segmenter:
         free_size, stride = None, 1
         if self._scaled:
             stride = augmentation.input_stride(model)
-            probe = augmentation.scaled_size(self.image_size, max(augmentation.SCALES), stride)
+            sizes = augmentation.scaled_sizes(self.image_size, self.tta, stride)
+            others = [size for size in sizes if size != self.image_size]
             try:
-                free_size = augmentation.free_size_model(model, self.path, probe)
+                free_size = augmentation.free_size_model(model, self.path, others)
             except ValueError as problem:
                 raise ModelError(str(problem)) from None
         self._use(lambda inputs: model(inputs, training=False), free_size, stride)

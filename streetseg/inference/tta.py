@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-# The scales of multiscale, as fractions of each side of the model's input: the lower half
-# of the 0.5-1.75 range that DeepLab averages, as the larger scales cost most on a CPU.
+# The scales of multiscale, as fractions of each side of the model's input: the middle of
+# the 0.5-1.75 range that DeepLab averages, as the larger scales cost most on a CPU.
 SCALES = (0.75, 1.0, 1.25)
 
 
@@ -59,23 +59,43 @@ def check_model(path, tta: str) -> None:
 
 def scaled_size(image_size, scale: float, stride: int) -> tuple[int, int]:
     """``image_size`` times ``scale``, each side rounded to the nearest multiple of
-    ``stride`` (the model's down-sampling), at least one stride."""
+    ``stride`` (the model's down-sampling; a half rounds to even), at least one stride."""
     return tuple(max(stride, round(side * scale / stride) * stride) for side in image_size)
+
+
+def scaled_sizes(image_size, tta: str, stride: int) -> list[tuple[int, int]]:
+    """The distinct input sizes that ``tta`` averages over, in the order of its scales: a
+    scale that rounds to a size already there (a small input, a coarse stride) adds nothing,
+    so no size counts twice."""
+    sizes = []
+    for scale in mode(tta).scales:
+        size = tuple(image_size) if scale == 1.0 else scaled_size(image_size, scale, stride)
+        if size not in sizes:
+            sizes.append(size)
+    return sizes
+
+
+def _feature_heights(model):
+    """The heights of every 4-D layer output of ``model``, nested models' layers included."""
+    for layer in model.layers:
+        if hasattr(layer, "layers"):
+            yield from _feature_heights(layer)
+        try:
+            outputs = layer.output
+        except (AttributeError, ValueError):
+            continue
+        for output in outputs if isinstance(outputs, list | tuple | dict) else [outputs]:
+            shape = getattr(output, "shape", None)
+            if shape is not None and len(shape) == 4 and shape[1]:
+                yield int(shape[1])
 
 
 def input_stride(model) -> int:
     """How many input pixels make one pixel of the model's coarsest feature map: the input
-    height over the smallest height among its layers' outputs."""
+    height over the smallest height among its layers' outputs (a keras.applications
+    backbone's layers included)."""
     height = int(model.input_shape[1])
-    smallest = height
-    for layer in model.layers:
-        try:
-            shape = layer.output.shape
-        except (AttributeError, ValueError):  # nested models with several outputs
-            continue
-        if len(shape) == 4 and shape[1]:
-            smallest = min(smallest, int(shape[1]))
-    return height // smallest
+    return height // min([height, *_feature_heights(model)])
 
 
 def _free_inputs(config: dict) -> None:
@@ -89,10 +109,10 @@ def _free_inputs(config: dict) -> None:
             _free_inputs(layer["config"])
 
 
-def free_size_model(model, path, probe_size):
+def free_size_model(model, path, sizes):
     """The Keras model ``model`` rebuilt with a free input height and width and its weights,
-    so that it takes the photo at other scales; a ``ValueError`` naming ``path`` where its
-    layers fix the size (tried on a blank batch at ``probe_size``)."""
+    so that it takes the photo at other scales; a ``ValueError`` naming ``path`` where it
+    cannot take one of ``sizes`` (each tried on a blank image)."""
     import keras
     import numpy as np
 
@@ -101,26 +121,29 @@ def free_size_model(model, path, probe_size):
     try:
         free = keras.Model.from_config(config)
         free.set_weights(model.get_weights())
-        free(np.zeros((1, *probe_size, 3), np.float32), training=False)
-    except (ValueError, TypeError) as problem:
-        first_line = str(problem).strip().splitlines()[0]
+        for size in sizes:
+            free(np.zeros((1, *size, 3), np.float32), training=False)
+    except Exception as problem:  # Keras and TensorFlow raise many kinds for a bad shape.
+        first_line = (str(problem).strip().splitlines() or [type(problem).__name__])[0]
         raise ValueError(
-            f"{path}: the model takes one input size only ({first_line}), so predict.tta "
-            "multiscale cannot apply; use none or flip"
+            f"{path}: the model cannot take the sizes {sizes} of predict.tta multiscale "
+            f"({first_line}); use none or flip"
         ) from None
     return lambda inputs: free(inputs, training=False)
 
 
 def with_tta(probabilities, tta: str, image_size=None, free_size=None, stride: int = 1):
     """``probabilities`` (a function of a float32 batch at ``image_size``), averaged as
-    ``tta`` says. ``free_size`` is the same model taking any size divisible by ``stride``
-    (needed for the scales other than 1). Each scale's output is resized back to
-    ``image_size`` bilinearly; the flip is one call on the batch and its mirror together."""
+    ``tta`` says over :func:`scaled_sizes`. ``free_size`` is the same model taking any size
+    divisible by ``stride`` (needed for sizes other than ``image_size``). Each size's output
+    is resized back to ``image_size`` bilinearly; the flip is one call on the batch and its
+    mirror together."""
     import tensorflow as tf
 
     chosen = mode(tta)
     if chosen.scales == (1.0,) and not chosen.flip:
         return probabilities
+    sizes = scaled_sizes(image_size, tta, stride)
 
     def flipped(model, inputs):
         if not chosen.flip:
@@ -129,18 +152,17 @@ def with_tta(probabilities, tta: str, image_size=None, free_size=None, stride: i
         both = model(tf.concat([inputs, tf.reverse(inputs, axis=[2])], axis=0))
         return (both[:count] + tf.reverse(both[count:], axis=[2])) / 2.0
 
-    # Plain Python over the scales: nothing for AutoGraph to convert (and it warns on closures).
+    # Plain Python over the sizes: nothing for AutoGraph to convert (and it warns on closures).
     @tf.autograph.experimental.do_not_convert
     def averaged(inputs):
         total = None
-        for scale in chosen.scales:
-            size = scaled_size(image_size, scale, stride) if scale != 1.0 else None
-            if size is None or size == tuple(image_size):
+        for size in sizes:
+            if size == tuple(image_size):
                 output = flipped(probabilities, inputs)
             else:
                 output = flipped(free_size, tf.image.resize(inputs, size))
                 output = tf.image.resize(output, image_size)
             total = output if total is None else total + output
-        return total / float(len(chosen.scales))
+        return total / float(len(sizes))
 
     return averaged

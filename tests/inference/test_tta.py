@@ -22,6 +22,15 @@ def test_scaled_sizes_round_to_the_models_down_sampling():
     assert scaled_size((64, 64), 0.1, 16) == (16, 16)
 
 
+def test_a_scale_that_rounds_to_a_size_already_there_counts_once():
+    from streetseg.inference.tta import scaled_sizes
+
+    assert scaled_sizes((192, 256), "flip_multiscale", 16) == [(144, 192), (192, 256), (240, 320)]
+    # 0.75 and 1.25 of 64 both round to 64 at stride 32: the input size alone.
+    assert scaled_sizes((64, 64), "multiscale", 32) == [(64, 64)]
+    assert scaled_sizes((192, 256), "flip", 16) == [(192, 256)]
+
+
 def test_the_schema_offers_exactly_the_modes_the_segmenter_knows():
     from streetseg.inference.tta import MODES
 
@@ -63,6 +72,31 @@ def test_multiscale_is_the_mean_of_the_model_built_at_each_scale_resized_back(mo
     both = Segmenter(model_path, tta="flip_multiscale").probabilities(batch)
     mirrored = Segmenter(model_path, tta="multiscale").probabilities(batch[:, :, ::-1].copy())
     np.testing.assert_allclose(both, (scaled + mirrored[:, :, ::-1]) / 2, atol=1e-5)
+
+
+def test_an_encoder_unet_without_dropout_is_rebuilt_at_each_scale(tmp_path):
+    # The backbone's coarsest map (stride 32) lies inside the nested keras.applications
+    # model; without dropout nothing outside it has that size.
+    import keras
+    import tensorflow as tf
+
+    from streetseg.inference.segmenter import Segmenter
+    from streetseg.inference.tta import input_stride
+    from streetseg.model.encoders import build_encoder_unet
+
+    keras.utils.set_random_seed(0)
+    model = build_encoder_unet((128, 160), 3, "mobilenet_v2", dropout_rate=0.0, base_filters=4)
+    model.save(tmp_path / "encoder.keras")
+    assert input_stride(model) == 32
+    batch = np.random.default_rng(4).uniform(0, 255, (1, 128, 160, 3)).astype(np.float32)
+    outputs = []
+    for size in ((96, 128), (128, 160), (160, 192)):  # 0.75, 1, 1.25, to multiples of 32
+        sized = build_encoder_unet(size, 3, "mobilenet_v2", dropout_rate=0.0, base_filters=4)
+        sized.set_weights(model.get_weights())
+        output = sized(tf.image.resize(batch, size), training=False)
+        outputs.append(tf.image.resize(output, (128, 160)).numpy())
+    scaled = Segmenter(tmp_path / "encoder.keras", tta="multiscale").probabilities(batch)
+    np.testing.assert_allclose(scaled, np.mean(outputs, axis=0), atol=1e-4)
 
 
 def test_each_mode_keeps_its_results_apart(model_path):
