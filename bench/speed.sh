@@ -21,7 +21,7 @@ $PY bench/input_pipeline.py 200 3 60 6 # P4
 $PY bench/input_pipeline.py 200 3 30 4 camvid # P4 at CamVid's shapes
 $PY bench/architecture.py 4 2          # the model and loss levers' training speed
 $PY bench/train_speed.py 12 3         # P12: XLA and bfloat16 on the CPU
-$PY bench/isa_speed.py 10 3           # P13: oneDNN capped at AVX2 (no AVX-512)
+$PY bench/cpu_settings.py 10 3         # P13: oneDNN capped at AVX2, thread pools
 $PY bench/predict.py 100 5             # P5
 $PY bench/shards.py 200 5              # P7
 $PY bench/formats.py 1000             # P10 (about 10 min)
