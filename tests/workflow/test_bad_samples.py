@@ -171,5 +171,9 @@ def test_fixing_a_file_refused_while_listing_reruns_its_chunk_only(mixed_folder)
     snakemake(mixed_folder, "--cores", "2", *target)
     xml.write_text(good)
     planned = snakemake(mixed_folder, "-n", *target).stdout
-    jobs = {line.split()[1] for line in planned.splitlines() if line.startswith("rule masks_")}
+    jobs = {
+        line.split()[1]
+        for line in map(str.strip, planned.splitlines())
+        if line.startswith("rule masks_")
+    }
     assert jobs == {"masks_00000:"}

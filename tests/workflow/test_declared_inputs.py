@@ -52,10 +52,11 @@ def _declared(workdir: Path, config: str) -> set[Path]:
         cwd=Path(__file__).parents[2],
     )
     declared, in_masks = set(), False
-    for line in dry.stdout.splitlines():
+    # Mask jobs are listed inside their group (the rules' group "masks"), indented.
+    for line in map(str.strip, dry.stdout.splitlines()):
         if line.startswith(("rule ", "localrule ")):
             in_masks = line.split()[1].startswith("masks_")
-        elif in_masks and line.strip().startswith("input: "):
+        elif in_masks and line.startswith("input: "):
             declared |= {Path(p).resolve() for p in line.split("input: ", 1)[1].split(", ")}
     assert declared, dry.stdout + dry.stderr
     return declared
