@@ -90,7 +90,7 @@ class Segmenter:
     def __init__(self, path: str | Path, tta: str = TTA):
         self.path = Path(path)
         self.tta = tta
-        self._scaled = augmentation.mode(tta).scales != (1.0,)
+        self._scaled = augmentation.mode(tta).scaled
         self.model_id = model_id(self.path)
         if self.path.is_dir():
             self._load_saved_model()

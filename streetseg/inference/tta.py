@@ -28,6 +28,11 @@ class Mode:
     scales: tuple
     suffix: str
 
+    @property
+    def scaled(self) -> bool:
+        """Whether it needs the model at sizes other than its input's."""
+        return self.scales != (1.0,)
+
 
 # predict.tta's values (the schema's enum, which a test checks) in order of cost.
 MODES = {
@@ -50,7 +55,7 @@ def mode(tta: str) -> Mode:
 def check_model(path, tta: str) -> None:
     """Refuse, naming the folder, scales other than 1 for an exported SavedModel (a folder),
     whose signature fixes one input size; run before any job by infer and in the segmenter."""
-    if Path(path).is_dir() and mode(tta).scales != (1.0,):
+    if Path(path).is_dir() and mode(tta).scaled:
         raise ValueError(
             f"{path}: an exported SavedModel takes one input size, so predict.tta {tta} "
             "cannot apply; use none or flip, or the .keras model"
@@ -141,7 +146,7 @@ def with_tta(probabilities, tta: str, image_size=None, free_size=None, stride: i
     import tensorflow as tf
 
     chosen = mode(tta)
-    if chosen.scales == (1.0,) and not chosen.flip:
+    if not (chosen.scaled or chosen.flip):
         return probabilities
     sizes = scaled_sizes(image_size, tta, stride)
 
