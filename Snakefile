@@ -8,6 +8,7 @@ configfile: "config/config.yaml"
 
 include: "rules/common.smk"
 include: "rules/demo.smk"
+include: "rules/slices.smk"
 include: "rules/masks.smk"
 include: "rules/splits.smk"
 include: "rules/dataset.smk"

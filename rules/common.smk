@@ -88,6 +88,7 @@ PREDICT_CHUNKS = chunk_ids(SPLITS["test"], config["predict"]["chunk_size"])
 localrules:
     all,
     demo,
+    slices_members,
     splits,
     problems,
     dataset,

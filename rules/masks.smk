@@ -1,5 +1,3 @@
-from streetseg.labels.formats.registry import companion_files
-
 # One job per chunk of masks.chunk_size samples (consecutive in sorted sample order), each
 # writing one mask per sample, one statistics table (a row per good sample) and one problem
 # table (a row per bad sample, whose mask ignores every pixel) per chunk, so that a bad
@@ -13,15 +11,18 @@ for chunk, members in MASK_CHUNKS.items():
         name:
             f"masks_{chunk}"
         input:
-            annotations=[SAMPLE_FILES[sample]["annotation"] for sample in members],
+            # Each sample's annotation file, or its slice of a multi-image export.
+            annotations=mask_annotations(chunk, members),
+            digests=slice_digests(chunk),
             images=[SAMPLE_FILES[sample]["image"] for sample in members],
-            # Files read beside the annotations (a CVAT mask's labelmap.txt, Labelbox masks).
+            # Files read beside the annotations (a CVAT mask's labelmap.txt).
             companions=companion_files(
                 (
                     SAMPLE_FILES[sample]["annotation"],
                     os.path.basename(SAMPLE_FILES[sample]["image"]),
                 )
                 for sample in members
+                if sample not in SLICED
             ),
         output:
             masks=mask_files(members),

@@ -20,6 +20,7 @@ from streetseg.labels.formats.base import Annotation, AnnotationError
 from streetseg.labels.formats.cvat_layout import labelmap_path
 from streetseg.labels.formats.cvat_mask import LabelMap, parse_labelmap
 from streetseg.labels.formats.voc import write_voc_xml  # noqa: F401  (tests write VOC files)
+from streetseg.labels.slices import SliceIndex, is_slice
 
 
 def detect_format(path: str | Path) -> str:
@@ -58,7 +59,8 @@ class AnnotationReader:
 
     ``requests`` are the job's (annotation path, image name) pairs: a CVAT or COCO export is
     indexed by image name on first use, keeping the entries of the job's images only. An
-    error in such a file is kept and raised again for each of its images.
+    error in such a file is kept and raised again for each of its images. A path that is a
+    slice of an export (streetseg.labels.slices) is read as the export would be.
     """
 
     def __init__(self, requests=()):
@@ -67,6 +69,11 @@ class AnnotationReader:
             self._wanted.setdefault(str(path), set()).add(image_name)
         self._indexes: dict[str, tuple] = {}  # path -> (format, index or the error it raised)
         self._labelmaps: dict[str, LabelMap | AnnotationError] = {}  # labelmap.txt path -> map
+
+    def source(self, path) -> str:
+        """The file to name in messages about ``path``: the export of a slice, else ``path``."""
+        found = self._indexes.get(str(path), (None, None))[1]
+        return found.export if isinstance(found, SliceIndex) else str(path)
 
     def labelmap(self, mask_path) -> LabelMap:
         """The labelmap.txt of a CVAT mask, read once per job (an error in it is kept too)."""
@@ -84,6 +91,11 @@ class AnnotationReader:
     def read(self, path, image_name: str, fmt: str = "auto") -> tuple[str, Annotation | None]:
         """The file's format and the image's annotation (None for a dense format)."""
         key = str(path)
+        if key not in self._indexes and is_slice(key):
+            try:
+                self._indexes[key] = ("slice", SliceIndex(key))
+            except AnnotationError as error:
+                self._indexes[key] = ("slice", error)
         if key not in self._indexes:
             kind, document = inspect_file(path) if fmt == "auto" else (fmt, None)
             found = registry.get(kind)
@@ -95,6 +107,8 @@ class AnnotationReader:
         kind, index = self._indexes[key]
         if isinstance(index, AnnotationError):
             raise index.copy()
+        if isinstance(index, SliceIndex):
+            return index.read(image_name)
         annotation = index.read(image_name)
         if annotation is None:  # An image the job did not announce: index the file again.
             annotation = self._index(path, kind, None, image_name).read(image_name)

@@ -202,7 +202,7 @@ def make_masks(
             mask, stats = build_mask(annotation, image, settings, reader)
         except (AnnotationError, ImageError, OSError) as problem:
             log(f"problem: {problem}")
-            problems.append(from_error(problem, str(annotation), sample))
+            problems.append(from_error(problem, reader.source(annotation), sample))
             write_bytes_atomic(out, encode_mask(unlabelled_mask(image, settings.max_pixels), table))
         else:
             write_bytes_atomic(out, encode_mask(mask, table))
@@ -212,7 +212,7 @@ def make_masks(
                     f"{kind} {count}" for kind, count in sorted(stats["skipped_kinds"].items())
                 )
                 log(
-                    f"WARNING: {annotation} ({Path(image).name}): skipped {stats['skipped']} "
+                    f"WARNING: {reader.source(annotation)} ({Path(image).name}): skipped {stats['skipped']} "
                     f"shapes without area ({kinds})"
                 )
             pixels = np.bincount(mask.ravel(), minlength=256)[counted]
