@@ -7,6 +7,7 @@ configfile: "config/config.yaml"
 
 
 include: "rules/common.smk"
+include: "rules/common_experiments.smk"
 include: "rules/demo.smk"
 include: "rules/slices.smk"
 include: "rules/masks.smk"

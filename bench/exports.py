@@ -1,14 +1,15 @@
 """P9: the mask stage on one multi-image export (CVAT XML, COCO JSON) against per-image VOC
 files of the same scenes: time and peak memory.
 
-Usage: .venv/bin/python bench/exports.py [N ...]   (default: 1000)
+Usage: .venv/bin/python bench/exports.py [--size WxH] [N ...]   (default: 1000, 320x240)
 
-The N demo scenes (320x240, see bench/_common.py) are read from their VOC files and written
-again as one CVAT XML and one COCO JSON (tests/helpers/format_writers.py). Each format is then made
-into masks by ``make_masks`` in chunks of masks.chunk_size, one call per chunk as the mask
-jobs run it (so each chunk parses the export once), in a fresh process whose peak resident
-memory (VmHWM) is read at the end, next to its peak after the imports. Best of two
-interleaved runs per format.
+The N demo scenes (bench/_common.py) are read from their VOC files and written again as one
+CVAT XML and one COCO JSON (tests/helpers/format_writers.py). VOC: ``make_masks`` over the
+per-image files in chunks of masks.chunk_size. CVAT and COCO: the slices stage as the
+workflow runs it, ``slice_export`` reading the export once into one slice per chunk (its own
+process), then ``make_masks`` over each chunk's slice. The mask chunks of a format run in
+turn in one fresh process, so its peak resident memory (VmHWM) bounds that of any one mask
+job; it is printed with its peak after the imports. One run per format, interleaved.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import json
 import subprocess
 import sys
 import time
-import tracemalloc
 from pathlib import Path
 
 from _common import (
@@ -26,7 +26,6 @@ from _common import (
     default_config,
     demo_scenes,
     mask_settings,
-    median_time,
     print_table,
 )
 
@@ -48,12 +47,12 @@ def annotation_of(scenes: Path, fmt: str, sample: str) -> str:
     return str((scenes if fmt == "voc" else exports_of(scenes)) / FORMATS[fmt].format(sample))
 
 
-def exports(count: int) -> Path:
+def exports(count: int, width: int = 320, height: int = 240) -> Path:
     """The scenes' folder; cvat.xml and coco.json of every scene are written once beside it."""
     from streetseg.labels.formats.voc import parse_voc_xml
     from tests.helpers.format_writers import write_coco_json, write_cvat_xml
 
-    scenes = demo_scenes(count)
+    scenes = demo_scenes(count, width, height)
     if not (exports_of(scenes) / "coco.json").exists():
         entries = []
         for path in sorted(scenes.glob("scene_*.xml")):
@@ -76,23 +75,49 @@ def peak_mib() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+def chunks_of(scenes: Path) -> dict[str, list[str]]:
+    ids = sorted(path.stem for path in scenes.glob("scene_*.jpg"))
+    return {
+        f"{i // CHUNK_SIZE:05d}": ids[i : i + CHUNK_SIZE] for i in range(0, len(ids), CHUNK_SIZE)
+    }
+
+
+def slice_of(scenes: Path, fmt: str, chunk: str) -> str:
+    return str(exports_of(scenes) / f"slices-{fmt}" / f"{chunk}.slice.json")
+
+
+def slice_child(scenes: Path, fmt: str) -> None:
+    """The slice job of one export; print seconds, and resident MiB after imports and at peak."""
+    from streetseg.labels.slicing import slice_export
+
+    chunks, imported = chunks_of(scenes), peak_mib()
+    started = time.perf_counter()
+    slice_export(
+        annotation_of(scenes, fmt, ""),
+        {chunk: [f"{s}.jpg" for s in ids] for chunk, ids in chunks.items()},
+        {chunk: slice_of(scenes, fmt, chunk) for chunk in chunks},
+        {chunk: slice_of(scenes, fmt, chunk) + ".sha256" for chunk in chunks},
+        progress=lambda *_: None,
+    )
+    print(json.dumps([time.perf_counter() - started, imported, peak_mib()]))
+
+
 def child(scenes: Path, fmt: str, out: Path) -> None:
     """Run the mask jobs of one format; print seconds, and resident MiB after imports and at
     peak."""
     from streetseg.labels.masks import make_masks
 
-    ids = sorted(path.stem for path in scenes.glob("scene_*.jpg"))
     table, imported = classes(), peak_mib()
     started = time.perf_counter()
-    for first in range(0, len(ids), CHUNK_SIZE):
-        chunk = ids[first : first + CHUNK_SIZE]
+    for name, chunk in chunks_of(scenes).items():
+        sliced = slice_of(scenes, fmt, name) if fmt != "voc" else None
         make_masks(
             MaskChunk(
                 chunk,
-                [annotation_of(scenes, fmt, s) for s in chunk],
+                [sliced or annotation_of(scenes, fmt, s) for s in chunk],
                 [str(scenes / f"{s}.jpg") for s in chunk],
                 [str(out / f"{s}.png") for s in chunk],
-                out / f"stats-{first}.tsv",
+                out / f"stats-{name}.tsv",
             ),
             mask_settings(table),
             log=lambda *_: None,
@@ -101,62 +126,57 @@ def child(scenes: Path, fmt: str, out: Path) -> None:
     print(json.dumps([seconds, imported, peak_mib()]))
 
 
-def run(scenes: Path, fmt: str) -> list[float]:
+def run(scenes: Path, fmt: str, what: str = "--child") -> list[float]:
     out = exports_of(scenes) / f"masks-{fmt}"
-    command = [sys.executable, __file__, "--child", str(scenes), fmt, str(out)]
+    command = [sys.executable, __file__, what, str(scenes), fmt, str(out)]
     done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=REPO)
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def main(sizes: list[int]) -> None:
-    from streetseg.labels.formats.base import read_json
+def run_format(scenes: Path, fmt: str) -> list:
+    """[slice job or None, mask jobs], each [seconds, MiB after imports, peak MiB]."""
+    return [None if fmt == "voc" else run(scenes, fmt, "--slice"), run(scenes, fmt)]
 
+
+def main(sizes: list[int], width: int, height: int) -> None:
     rows = []
     for count in sizes:
-        scenes = exports(count)
-        coco = exports_of(scenes) / "coco.json"
-        # Best of two interleaved runs each: the machine is shared and noisy.
-        runs = [{fmt: run(scenes, fmt) for fmt in FORMATS} for _ in range(2)]
-        results = {
-            fmt: min((r[fmt] for r in runs), key=lambda result: result[0]) for fmt in FORMATS
-        }
-        voc = results["voc"][0]
-        plain = median_time(lambda path=coco: json.loads(path.read_bytes()), repeats=3)
-        checked = median_time(lambda path=coco: read_json(path, 1 << 32), repeats=3)
-        tracemalloc.start()
-        read_json(coco, 1 << 32)
-        held = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        sizes_mb = {
-            "cvat": (exports_of(scenes) / "cvat.xml").stat().st_size / 1e6,
-            "coco": coco.stat().st_size / 1e6,
-        }
-        for fmt, (seconds, imported, peak) in results.items():
-            size = f", file {sizes_mb[fmt]:.1f} MB" if fmt in sizes_mb else ""
+        scenes = exports(count, width, height)
+        runs = {fmt: run_format(scenes, fmt) for fmt in FORMATS}
+        voc = runs["voc"][1][0]
+        for fmt, (sliced, (seconds, imported, peak)) in runs.items():
+            total = seconds + (sliced[0] if sliced else 0)
+            slicing = ""
+            if sliced:
+                size = (exports_of(scenes) / FORMATS[fmt]).stat().st_size / 1e6
+                slicing = (
+                    f"; slice job {sliced[0]:.1f} s, peak {sliced[2]:.0f} MiB "
+                    f"({sliced[2] - sliced[1]:+.0f}) for a {size:.1f} MB file"
+                )
             rows.append(
                 (
-                    f"{count:,} scenes, {fmt}",
-                    f"{seconds:.1f} s ({1000 * seconds / count:.1f} ms a mask, "
-                    f"**{seconds / voc:.2f}x** VOC); "
-                    f"peak RSS {peak:.0f} MiB ({peak - imported:+.0f} after imports){size}",
+                    f"{count:,} scenes {width}x{height}, {fmt}",
+                    f"{total:.1f} s ({1000 * total / count:.2f} ms a mask, **{total / voc:.2f}x**"
+                    f" VOC); mask jobs' peak {peak:.0f} MiB ({peak - imported:+.0f} after "
+                    f"imports){slicing}",
                 )
             )
-            print(rows[-1][1], flush=True)
-        rows.append(
-            (
-                f"{count:,} scenes, COCO parse",
-                f"json.loads {1000 * plain:.0f} ms; read_json (duplicate-key check) "
-                f"{1000 * checked:.0f} ms ({checked / plain:.2f}x); its peak Python memory "
-                f"{held:.0f} MB, {held / sizes_mb['coco']:.1f}x the file",
-            )
-        )
+            print(rows[-1][0], rows[-1][1], flush=True)
     print_table(
         f"P9: masks from one export against per-image VOC files (chunks of {CHUNK_SIZE})", rows
     )
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--child"]:
-        child(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))
+    arguments = sys.argv[1:]
+    if arguments[:1] in (["--child"], ["--slice"]):
+        scenes, fmt = Path(arguments[1]), arguments[2]
+        child(scenes, fmt, Path(arguments[3])) if arguments[0] == "--child" else slice_child(
+            scenes, fmt
+        )
     else:
-        main([int(arg) for arg in sys.argv[1:]] or [1000])
+        size = "320x240"
+        if arguments[:1] == ["--size"]:
+            size, arguments = arguments[1], arguments[2:]
+        width, height = map(int, size.split("x"))
+        main([int(arg) for arg in arguments] or [1000], width, height)

@@ -1,8 +1,6 @@
 import os
 import sys
 
-import jsonschema
-
 from snakemake.utils import validate
 
 # The streetseg library sits beside this workflow; the DAG is built with its functions.
@@ -13,11 +11,7 @@ from streetseg.common.config_errors import checked_schema
 from streetseg.common.placeholders import check_profile
 from streetseg.common.chunks import CHUNK_PATTERN, chunk_ids, chunk_members, chunk_names
 from streetseg.common.images import IMAGE_SUFFIXES
-from streetseg.common.overrides import (
-    describe_overrides,
-    experiment_configs,
-    training_sources,
-)
+from streetseg.common.overrides import describe_overrides
 from streetseg.common.problems import listing_report
 from streetseg.data.locations import SAFE_SAMPLE_ID
 from streetseg.data.samples import list_samples
@@ -26,6 +20,8 @@ from streetseg.data.sources import image_listing
 from streetseg.data.splits import SPLITS, assign_splits, check_splits, sample_groups
 from streetseg.demo.scenes import demo_sample_ids
 from streetseg.labels.classes import unannotated_class
+from streetseg.labels.slices import SLICE_SUFFIX
+from streetseg.labels.slicing import find_exports
 from streetseg.labels.resolver import check_label_targets
 from streetseg.inference.tta import check_model as check_tta_model
 from streetseg.model.preflight import check_model_classes, check_model_input, infer_model_path
@@ -82,6 +78,39 @@ if LISTING_PROBLEMS:
 # The mask and predict jobs: chunk name -> consecutive sample ids (rules/masks.smk, predict.smk).
 MASK_CHUNKS = chunk_ids(list(samples.index), config["masks"]["chunk_size"], LISTING_PROBLEMS)
 PREDICT_CHUNKS = chunk_ids(SPLITS["test"], config["predict"]["chunk_size"])
+
+# Multi-image exports (a file two or more samples name), each read once by its slice job
+# (rules/slices.smk, streetseg/labels/slicing.py); SLICED: sample -> the id of its export.
+EXPORTS = find_exports(SAMPLE_FILES, MASK_CHUNKS)
+SLICED = {s: e.id for e in EXPORTS.values() for members in e.chunks.values() for s in members}
+SLICE_FILE = f"results/slices/{{}}/{{}}{SLICE_SUFFIX}"
+DIGEST_FILE = "results/slices/{}/{}.sha256"
+
+
+def mask_annotations(chunk, members):
+    """Each sample's annotation file, or its slice (ancient: its digest decides, see below)."""
+    return [
+        (
+            ancient(SLICE_FILE.format(SLICED[s], chunk))
+            if s in SLICED
+            else SAMPLE_FILES[s]["annotation"]
+        )
+        for s in members
+    ]
+
+
+def slice_digests(chunk):
+    """A mask chunk's slice digests, asked for through the slice checkpoints: once a slice
+    job ran, Snakemake looks at the chunk again and compares each digest's checksum, so a
+    chunk whose slices did not change keeps its masks."""
+    ids = [export.id for export in EXPORTS.values() if chunk in export.chunks]
+
+    def digests(wildcards):
+        for export_id in ids:
+            getattr(checkpoints, f"slices_{export_id}").get()
+        return [DIGEST_FILE.format(export_id, chunk) for export_id in ids]
+
+    return digests if ids else []
 
 
 # Light rules run on the submit host under a cluster executor instead of as jobs of their own.
@@ -157,27 +186,6 @@ def infer_chunk_tables(wildcards):
     if not INFER_IMAGES:
         stop(f"{config['infer_images']}: no image files found ({', '.join(IMAGE_SUFFIXES)})")
     return expand("results/inference/chunks/{chunk}.tsv", chunk=INFER_CHUNKS)
-
-
-# Experiments (rules/experiments.smk): name -> the base config with its overrides merged in.
-# The schema is read once: validate() would read it again for every variant. The base config
-# already holds every default, so the merged variants need none filled in.
-CONFIG_VALIDATOR = jsonschema.validators.validator_for(CONFIG_SCHEMA)(CONFIG_SCHEMA)
-
-
-def check_variant(variant):
-    """An experiment's merged config passes the schema, and its model fits its input."""
-    CONFIG_VALIDATOR.validate(variant)
-    check_model_input(variant["train"])
-
-
-try:
-    # All bad variants are named in one message before any job.
-    EXPERIMENTS = experiment_configs(config, check_variant, SAFE_SAMPLE_ID)
-except ValueError as problem:
-    stop(problem)
-# Variants that differ only under predict score the model of the first with their training.
-TRAINED_BY = training_sources(EXPERIMENTS)
 
 
 wildcard_constraints:
@@ -277,35 +285,3 @@ def training_config():
     return {
         key: value for key, value in config.items() if key not in ("infer_images", "model", "infer")
     }
-
-
-def experiment(wildcards):
-    """The merged config of the experiment a job belongs to."""
-    return EXPERIMENTS[wildcards.experiment]
-
-
-def experiment_files(pattern, trained=False):
-    """``pattern`` (with an {experiment} field) for every experiment, or with ``trained`` for
-    the experiment that trained each one's model; an error without any experiments."""
-
-    def files(wildcards):
-        if not EXPERIMENTS:
-            raise ValueError(
-                "snakemake experiments needs variants: add an `experiments:` section to the "
-                "config (docs/experiments.md)"
-            )
-        return [
-            pattern.format(experiment=TRAINED_BY[name] if trained else name) for name in EXPERIMENTS
-        ]
-
-    return files
-
-
-def experiment_model(wildcards):
-    """The model an experiment is scored with (that of the variant that trained it)."""
-    return f"results/experiments/{TRAINED_BY[wildcards.experiment]}/model/model.keras"
-
-
-def experiment_encoder_weights(wildcards):
-    """A variant's local encoder weights file, if any."""
-    return local_weights(experiment(wildcards)["train"])

@@ -212,8 +212,8 @@ def make_masks(
                     f"{kind} {count}" for kind, count in sorted(stats["skipped_kinds"].items())
                 )
                 log(
-                    f"WARNING: {reader.source(annotation)} ({Path(image).name}): skipped {stats['skipped']} "
-                    f"shapes without area ({kinds})"
+                    f"WARNING: {reader.source(annotation)} ({Path(image).name}): skipped "
+                    f"{stats['skipped']} shapes without area ({kinds})"
                 )
             pixels = np.bincount(mask.ravel(), minlength=256)[counted]
             rows.append(

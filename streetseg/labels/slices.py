@@ -38,7 +38,11 @@ def _array(values: np.ndarray) -> dict:
         packed = np.packbits(values.ravel())
         return {"shape": list(values.shape), "bits": base64.b64encode(packed).decode("ascii")}
     # float64 numbers written by repr() read back exactly.
-    return {"shape": list(values.shape), "dtype": values.dtype.str, "values": values.ravel().tolist()}
+    return {
+        "shape": list(values.shape),
+        "dtype": values.dtype.str,
+        "values": values.ravel().tolist(),
+    }
 
 
 def _from_array(data: dict) -> np.ndarray:

@@ -52,7 +52,9 @@ def export_id(path: str) -> str:
 
 
 def multi_image_suffixes() -> set[str]:
-    return {suffix for fmt in registry.formats().values() if fmt.multi_image for suffix in fmt.suffixes}
+    return {
+        suffix for fmt in registry.formats().values() if fmt.multi_image for suffix in fmt.suffixes
+    }
 
 
 def find_exports(sample_files: dict, chunks: dict) -> dict[str, Export]:
@@ -68,7 +70,10 @@ def find_exports(sample_files: dict, chunks: dict) -> dict[str, Export]:
             path = sample_files[sample]["annotation"]
             if path in shared:
                 by_path.setdefault(path, {}).setdefault(chunk, []).append(sample)
-    found = {export_id(path): Export(export_id(path), path, by_chunk) for path, by_chunk in by_path.items()}
+    found = {
+        export_id(path): Export(export_id(path), path, by_chunk)
+        for path, by_chunk in by_path.items()
+    }
     if len(found) != len(by_path):
         raise ValueError("two exports have the same id; rename one of them")
     return found
@@ -93,7 +98,9 @@ def member_rows(exports: dict[str, Export], sample_files: dict) -> list[str]:
 
 def write_members(rows: list[str], path) -> None:
     """Write the member table (:func:`member_rows`) atomically."""
-    write_bytes_atomic(path, ("\t".join(MEMBER_COLUMNS) + "\n" + "".join(r + "\n" for r in rows)).encode())
+    write_bytes_atomic(
+        path, ("\t".join(MEMBER_COLUMNS) + "\n" + "".join(r + "\n" for r in rows)).encode()
+    )
 
 
 def read_members(path, export) -> dict[str, list[str]]:
@@ -124,7 +131,7 @@ def slice_export(
     if missing:
         raise ValueError(f"chunks without both a slice and a digest, or without members: {missing}")
     reader = AnnotationReader((export, name) for names in members.values() for name in names)
-    started = last = time.perf_counter()
+    last = time.perf_counter()
     total, done, found, kind = sum(map(len, members.values())), 0, {}, fmt
     for chunk, names in members.items():
         entries = {}
@@ -132,7 +139,9 @@ def slice_export(
             try:
                 kind, annotation = reader.read(export, name, fmt)
                 if annotation is None:
-                    raise AnnotationError(f"a {kind} label image cannot describe several images", export)
+                    raise AnnotationError(
+                        f"a {kind} label image cannot describe several images", export
+                    )
                 entries[name] = entry(annotation)
             except AnnotationError as error:
                 entries[name] = entry(error.copy().at(export))

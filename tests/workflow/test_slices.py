@@ -42,7 +42,9 @@ def test_an_edit_to_one_image_reruns_its_chunk_only(cvat_folder):
     snakemake(cvat_folder, "--cores", "1", TARGET, "--configfile", config)
     slices = sorted((cvat_folder / "results" / "slices").glob("*/*.slice.json"))
     assert [path.name for path in slices] == [f"0000{i}.slice.json" for i in range(3)]
-    before = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in masks.glob("*.png")}
+    before = {
+        path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in masks.glob("*.png")
+    }
     images = pd.read_csv(cvat_folder / TARGET, sep="\t")
     assert set(images["format"]) == {"cvat_xml"} and len(images) == 6
 
@@ -57,7 +59,9 @@ def test_an_edit_to_one_image_reruns_its_chunk_only(cvat_folder):
     second = snakemake(cvat_folder, "--cores", "1", TARGET, "--configfile", config)
     ran = ran_jobs(second.stdout + second.stderr)
     assert "masks_00001" in ran and not {"masks_00000", "masks_00002"} & ran, ran
-    after = {path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in masks.glob("*.png")}
+    after = {
+        path.name: (path.read_bytes(), path.stat().st_mtime_ns) for path in masks.glob("*.png")
+    }
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {"street2.png", "street3.png"}  # chunk 00001 was rewritten
     assert before["street3.png"][0] != after["street3.png"][0]
@@ -77,7 +81,9 @@ def test_a_bad_image_in_an_export_is_named_by_the_export(cvat_folder):
     config = folder_config(cvat_folder, masks={"chunk_size": 2})
     snakemake(cvat_folder, "--cores", "1", "results/masks/stats/00002.tsv", "--configfile", config)
     problems = pd.read_csv(
-        cvat_folder / "results" / "masks" / "problems" / "00002.tsv", sep="\t", keep_default_na=False
+        cvat_folder / "results" / "masks" / "problems" / "00002.tsv",
+        sep="\t",
+        keep_default_na=False,
     )
     assert list(problems["sample"]) == ["street4"]
     assert problems["file"][0] == str(export)
