@@ -1,6 +1,6 @@
-"""Every file a mask job reads is one of its declared inputs: the mask jobs of a folder that
-mixes the formats run under strace, and each data file they open must be an input of a mask
-rule (so that editing it reruns the job that reads it)."""
+"""Every file a mask or slice job reads is one of its declared inputs: the jobs of a folder
+that mixes the formats run under strace, and each data file they open must be an input of a
+mask or slice job (so that editing it reruns the job that reads it)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ pytestmark = [
 ]
 OPEN = re.compile(r'^(\d+) +openat\(AT_FDCWD, "([^"]+)", ([A-Z_|]+)')
 TARGET = "results/dataset/problems.tsv"
-EXEC = re.compile(r'^(\d+) +execve\(".*\.masks\.py')
+EXEC = re.compile(r'^(\d+) +execve\(".*\.(?:masks|slices)\.py')
 
 
 def _add_labelbox_and_cvat_masks(data: Path) -> None:
@@ -44,29 +44,28 @@ def _add_labelbox_and_cvat_masks(data: Path) -> None:
 
 
 def _declared(workdir: Path, config: str) -> set[Path]:
-    """The inputs of every mask job, from a dry run."""
-    dry = subprocess.run(
-        [SNAKEMAKE, TARGET, "-n", "--directory", str(workdir), "--configfile", config],
+    """The inputs of every mask and slice job of the run, from its records (a dry run shows
+    a mask job's inputs only once the slice jobs it waits for have run)."""
+    summary = subprocess.run(
+        [SNAKEMAKE, TARGET, "--detailed-summary", "--directory", str(workdir)]
+        + ["--configfile", config],
         capture_output=True,
         text=True,
         cwd=Path(__file__).parents[2],
     )
-    declared, in_masks = set(), False
-    # Mask jobs are listed inside their group (the rules' group "masks"), indented.
-    for line in map(str.strip, dry.stdout.splitlines()):
-        if line.startswith(("rule ", "localrule ")):
-            in_masks = line.split()[1].startswith("masks_")
-        elif in_masks and line.startswith("input: "):
-            declared |= {Path(p).resolve() for p in line.split("input: ", 1)[1].split(", ")}
-    assert declared, dry.stdout + dry.stderr
+    declared = set()
+    for line in summary.stdout.splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) > 4 and fields[2].startswith(("masks_", "slices_")):
+            declared |= {Path(workdir / p).resolve() for p in fields[4].split(",") if p}
+    assert declared, summary.stdout + summary.stderr
     return declared
 
 
-def test_every_file_a_mask_job_opens_is_declared(mixed_folder):
+def test_every_file_a_mask_or_slice_job_opens_is_declared(mixed_folder):
     data = mixed_folder / "export"
     _add_labelbox_and_cvat_masks(data)
     config = folder_config(mixed_folder, labels={"unannotated": "background"})
-    declared = _declared(mixed_folder, config)
     trace = mixed_folder / "trace.txt"
     command = [SNAKEMAKE, TARGET, "--cores", "1", "--directory", str(mixed_folder)]
     subprocess.run(
@@ -85,5 +84,5 @@ def test_every_file_a_mask_job_opens_is_declared(mixed_folder):
             path = (mixed_folder / found.group(2)).resolve()
             if path.is_relative_to(data.resolve()):
                 opened.add(path)
-    assert len(jobs) >= 1 and len(opened) >= 16  # photos, annotations, mask PNGs, labelmap
-    assert sorted(map(str, opened - declared)) == []
+    assert len(jobs) >= 3 and len(opened) >= 16  # photos, annotations, mask PNGs, labelmap
+    assert sorted(map(str, opened - _declared(mixed_folder, config))) == []
