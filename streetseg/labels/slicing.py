@@ -27,12 +27,15 @@ from pathlib import Path
 import pandas as pd
 
 from streetseg.common.files import atomic_path, write_bytes_atomic
-from streetseg.labels.annotations import AnnotationReader
+from streetseg.labels.annotations import inspect_file, read_polygons
 from streetseg.labels.formats import registry
-from streetseg.labels.formats.base import AnnotationError
+from streetseg.labels.formats.base import Annotation, AnnotationError
 from streetseg.labels.slices import entry, slice_bytes
 
 MEMBER_COLUMNS = ["export", "chunk", "image"]
+# The images a slice job indexes at a time: a CVAT export is streamed once per batch, and
+# its parsed elements take about 13 times the file's share (docs/benchmarks.md, P9).
+BATCH_IMAGES = 10_000
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,51 @@ def read_members(path, export) -> dict[str, list[str]]:
     return {chunk: list(rows["image"]) for chunk, rows in table.groupby("chunk", sort=True)}
 
 
+def batches(members: dict[str, list[str]], batch_images: int) -> list[list[str]]:
+    """The chunks in consecutive groups of at most ``batch_images`` images (at least one
+    chunk each)."""
+    groups, size = [[]], 0
+    for chunk, names in members.items():
+        if groups[-1] and size + len(names) > batch_images:
+            groups.append([])
+            size = 0
+        groups[-1].append(chunk)
+        size += len(names)
+    return [group for group in groups if group]
+
+
+class ExportReader:
+    """Reads images of one export for a batch of chunks at a time: the file is inspected
+    once (a COCO document stays loaded), and each batch indexes only its own images, so a
+    streamed CVAT export never holds more than a batch of ``<image>`` elements."""
+
+    def __init__(self, export, fmt: str):
+        self.export, self.kind, self.error, self.index = export, fmt, None, None
+        try:
+            self.kind, self.document = inspect_file(export) if fmt == "auto" else (fmt, None)
+            self.format = registry.get(self.kind)
+        except AnnotationError as error:
+            self.error = error
+
+    def select(self, wanted: set[str]) -> None:
+        """Index the ``wanted`` images (a multi-image format; others read per image)."""
+        self.index = None  # The last batch's entries go before this one's are read.
+        if self.error is None and self.format.multi_image:
+            try:
+                self.index = self.format.index(self.export, wanted, self.document)
+            except AnnotationError as error:
+                self.index = error
+
+    def read(self, name: str) -> Annotation:
+        if self.error is not None or isinstance(self.index, AnnotationError):
+            raise (self.error or self.index).copy()
+        if self.index is not None:
+            return self.index.read(name)
+        if self.format.decode is not None:
+            raise AnnotationError(f"a {self.kind} label image cannot describe several images")
+        return read_polygons(self.export, name, self.kind, self.document)
+
+
 def slice_export(
     export,
     members: dict[str, list[str]],
@@ -118,40 +166,39 @@ def slice_export(
     fmt: str = "auto",
     progress=print,
     progress_seconds: float = 10.0,
+    batch_images: int = BATCH_IMAGES,
 ) -> dict[str, str]:
-    """Read ``export`` once and write, for each chunk of ``members`` (chunk -> image names),
-    its slice to ``slices[chunk]`` and the slice's SHA-256 to ``digests[chunk]``.
+    """Read ``export`` and write, for each chunk of ``members`` (chunk -> image names), its
+    slice to ``slices[chunk]`` and the slice's SHA-256 to ``digests[chunk]``.
 
-    ``fmt`` is annotations.format ("auto": detected). An image the export cannot give (no
-    entry, a bad shape) and an export that cannot be read at all are recorded in the slice
-    as the error, which the mask job reports for that sample; so the job itself fails only
-    where it cannot write. Progress goes to ``progress``. Returns chunk -> digest.
+    ``fmt`` is annotations.format ("auto": detected). The chunks are read in batches of at
+    most ``batch_images`` images (see :class:`ExportReader`). An image the export cannot
+    give (no entry, a bad shape) and an export that cannot be read at all are recorded in
+    the slice as the error, which the mask job reports for that sample; so the job itself
+    fails only where it cannot write. Progress goes to ``progress``. Returns chunk -> digest.
     """
     missing = sorted(set(members) ^ set(slices)) + sorted(set(members) ^ set(digests))
     if missing:
         raise ValueError(f"chunks without both a slice and a digest, or without members: {missing}")
-    reader = AnnotationReader((export, name) for names in members.values() for name in names)
+    reader = ExportReader(export, fmt)
     last = time.perf_counter()
-    total, done, found, kind = sum(map(len, members.values())), 0, {}, fmt
-    for chunk, names in members.items():
-        entries = {}
-        for name in names:
-            try:
-                kind, annotation = reader.read(export, name, fmt)
-                if annotation is None:
-                    raise AnnotationError(
-                        f"a {kind} label image cannot describe several images", export
-                    )
-                entries[name] = entry(annotation)
-            except AnnotationError as error:
-                entries[name] = entry(error.copy().at(export))
-        data = slice_bytes(export, kind, entries)
-        found[chunk] = hashlib.sha256(data).hexdigest()
-        write_bytes_atomic(slices[chunk], data)
-        with atomic_path(digests[chunk]) as temporary:
-            Path(temporary).write_text(f"{found[chunk]}  {Path(slices[chunk]).name}\n")
-        done += len(names)
-        if time.perf_counter() - last >= progress_seconds or done == total:
-            last = time.perf_counter()
-            progress(f"{export}: {done}/{total} images into {len(found)}/{len(members)} slices")
+    total, done, found = sum(map(len, members.values())), 0, {}
+    for batch in batches(members, batch_images):
+        reader.select({name for chunk in batch for name in members[chunk]})
+        for chunk in batch:
+            entries = {}
+            for name in members[chunk]:
+                try:
+                    entries[name] = entry(reader.read(name))
+                except AnnotationError as error:
+                    entries[name] = entry(error.copy().at(export))
+            data = slice_bytes(export, reader.kind, entries)
+            found[chunk] = hashlib.sha256(data).hexdigest()
+            write_bytes_atomic(slices[chunk], data)
+            with atomic_path(digests[chunk]) as temporary:
+                Path(temporary).write_text(f"{found[chunk]}  {Path(slices[chunk]).name}\n")
+            done += len(members[chunk])
+            if time.perf_counter() - last >= progress_seconds or done == total:
+                last = time.perf_counter()
+                progress(f"{export}: {done}/{total} images into {len(found)}/{len(members)} slices")
     return found

@@ -15,6 +15,7 @@ from streetseg.labels.formats.base import AnnotatedObject, Annotation, Annotatio
 from streetseg.labels.masks import MaskChunk, make_masks
 from streetseg.labels.slices import SliceIndex, entry, slice_bytes
 from streetseg.labels.slicing import (
+    batches,
     find_exports,
     member_rows,
     read_members,
@@ -29,11 +30,13 @@ MULTI_IMAGE = ["cvat_xml", "coco_json", "labelbox_ndjson", "labelbox_json/v1"]
 MULTI_IMAGE += ["label_studio_json", "azureml_jsonl"]
 
 
-def sliced(tmp_path, export, members: dict, fmt="auto"):
+def sliced(tmp_path, export, members: dict, fmt="auto", **options):
     """Slice ``export`` into tmp_path/slices; return chunk -> (slice path, digest)."""
     slices = {chunk: str(tmp_path / "slices" / f"{chunk}.slice.json") for chunk in members}
     digests = {chunk: str(tmp_path / "slices" / f"{chunk}.sha256") for chunk in members}
-    found = slice_export(export, members, slices, digests, fmt, progress=lambda line: None)
+    found = slice_export(
+        export, members, slices, digests, fmt, progress=lambda line: None, **options
+    )
     return {chunk: (slices[chunk], found[chunk]) for chunk in members}
 
 
@@ -57,7 +60,9 @@ def test_a_mask_from_a_slice_is_the_mask_from_the_export(plain_scene, classes, t
     name, write = WRITERS[kind]
     export = tmp_path / name
     write(export, (image.name, WIDTH, HEIGHT, objects))
-    ((slice_path, _),) = sliced(tmp_path, export, {"00000": [image.name]}).values()
+    # Two chunks read in two batches: a COCO document is loaded once, a CVAT file streamed twice.
+    members = {"00000": [OTHER[0]], "00001": [image.name]}
+    slice_path = sliced(tmp_path, export, members, batch_images=1)["00001"][0]
     export.unlink()  # The mask job never opens the export.
     produced, problems = masks_of(tmp_path, [slice_path], [image], classes)
     assert problems == [] and produced == [reference]
@@ -107,7 +112,7 @@ def test_an_edit_changes_the_digest_of_its_chunk_only(plain_scene, tmp_path):  #
     members = {"00000": ["other.png"], "00001": [image.name]}
     write_cvat_xml(export, [OTHER, (image.name, WIDTH, HEIGHT, objects)])
     first = sliced(tmp_path, export, members)
-    again = sliced(tmp_path / "again", export, members)
+    again = sliced(tmp_path / "again", export, members, batch_images=1)  # a batch a chunk
     assert {c: Path(p).read_bytes() for c, (p, _) in first.items()} == {
         c: Path(p).read_bytes() for c, (p, _) in again.items()
     }
@@ -163,3 +168,10 @@ def test_exports_are_files_that_several_samples_name(tmp_path):
         "00001": ["b.png"],
     }
     assert read_members(tmp_path / "members.tsv", "d/other.xml") == {}
+
+
+def test_batches_hold_whole_chunks_of_at_most_the_batch_size():
+    members = {"00000": ["a", "b"], "00001": ["c"], "00002": ["d", "e", "f"], "00003": ["g"]}
+    assert batches(members, 3) == [["00000", "00001"], ["00002"], ["00003"]]
+    assert batches(members, 2) == [["00000"], ["00001"], ["00002"], ["00003"]]
+    assert batches(members, 100) == [list(members)]
