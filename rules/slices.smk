@@ -33,9 +33,11 @@ for export in EXPORTS.values():
                 for members in export.chunks.values()
                 for sample in members
             ),
+        # Digests first: a mask job waiting for this checkpoint stands on its first output,
+        # which must not be one of the (ancient) slices, or a dry run would leave it out.
         output:
-            slices=[SLICE_FILE.format(export.id, chunk) for chunk in export.chunks],
             digests=[DIGEST_FILE.format(export.id, chunk) for chunk in export.chunks],
+            slices=[SLICE_FILE.format(export.id, chunk) for chunk in export.chunks],
         log:
             f"logs/slices/{export.id}.log",
         benchmark:

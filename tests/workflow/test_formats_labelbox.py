@@ -96,8 +96,9 @@ def test_labelbox_exports_from_a_sample_sheet(tmp_path):
 
 
 def test_adding_the_missing_mask_or_editing_one_reruns_the_masks(tmp_path):
-    # The mask PNGs beside an export are inputs of the mask jobs that read them: adding the
-    # file a problem asked for, or editing one, reruns the job (not "Nothing to be done").
+    # The mask PNGs beside an export are inputs of the slice job that reads them (the export's
+    # rows become one slice per mask chunk): adding the file a problem asked for, or editing
+    # one, reruns it and the mask job of its chunk (not "Nothing to be done").
     data = _export(tmp_path)
     process, _ = _run(tmp_path, {"source": "directory", "directory": str(data)})
     assert process.returncode == 0, process.stderr[-3000:]
@@ -107,7 +108,8 @@ def test_adding_the_missing_mask_or_editing_one_reruns_the_masks(tmp_path):
     assert "Nothing to be done" in dry.stdout + dry.stderr
     (data / "masks" / "missing.png").write_bytes((data / "masks" / "comp0.png").read_bytes())
     dry = snakemake(tmp_path, "-n", target, "--configfile", config)
-    assert "rule masks_00000:" in dry.stdout and "masks/missing.png" in dry.stdout
+    assert "checkpoint slices_" in dry.stdout and "masks/missing.png" in dry.stdout
+    assert "rule masks_00000:" in dry.stdout
     process, problems = _run(tmp_path, {"source": "directory", "directory": str(data)})
     assert process.returncode == 0 and problems.empty
     (data / "masks" / "comp0.png").touch()
