@@ -113,6 +113,11 @@ def read_members(path, export) -> dict[str, list[str]]:
     return {chunk: list(rows["image"]) for chunk, rows in table.groupby("chunk", sort=True)}
 
 
+def by_chunk(paths) -> dict[str, str]:
+    """Chunk -> path, for files named after their chunk (``00003.slice.json``)."""
+    return {Path(path).name.split(".")[0]: str(path) for path in paths}
+
+
 def batches(members: dict[str, list[str]], batch_images: int) -> list[list[str]]:
     """The chunks in consecutive groups of at most ``batch_images`` images (at least one
     chunk each)."""

@@ -16,6 +16,7 @@ from streetseg.labels.masks import MaskChunk, make_masks
 from streetseg.labels.slices import SliceIndex, entry, slice_bytes
 from streetseg.labels.slicing import (
     batches,
+    by_chunk,
     find_exports,
     member_rows,
     read_members,
@@ -175,3 +176,9 @@ def test_batches_hold_whole_chunks_of_at_most_the_batch_size():
     assert batches(members, 3) == [["00000", "00001"], ["00002"], ["00003"]]
     assert batches(members, 2) == [["00000"], ["00001"], ["00002"], ["00003"]]
     assert batches(members, 100) == [list(members)]
+
+
+def test_slice_files_are_named_after_their_chunk():
+    paths = ["results/slices/x_1/00000.slice.json", "results/slices/x_1/00012.slice.json"]
+    assert by_chunk(paths) == {"00000": paths[0], "00012": paths[1]}
+    assert by_chunk(["a/00003.sha256"]) == {"00003": "a/00003.sha256"}
