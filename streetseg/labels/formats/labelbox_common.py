@@ -19,7 +19,6 @@ a reference that leads out of it is refused and never opened.
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -242,24 +241,36 @@ def mask_references(value):
             yield from mask_references(item)
 
 
-@functools.lru_cache(maxsize=16)
-def _mask_references(index_class, path: str, stamp) -> dict[str, list[str]]:
-    """Image name -> the mask references of its entry, for the images that have any; the
-    export's entries themselves are not kept (only these strings outlive the call)."""
-    index = index_class(path, None)
-    found = {}
-    for name, entry in index.index.entries.items():
-        references = list(mask_references(entry))
-        if references:
-            found[name] = references
-    return found
+# (index class, path, modification time, size) -> what scan_export found; a few exports.
+_SCANS: dict[tuple, tuple[list[str], dict[str, list[str]]]] = {}
+
+
+def scan_export(index_class, path, document=None) -> tuple[list[str], dict[str, list[str]]]:
+    """The image names of an export's labelled rows, and image name -> the mask references
+    of its entry (for the images that have any), from one read per state of the file: the
+    listing and the rules' companion files both ask, once per Snakemake start. ``document``
+    is the file as detection parsed it, if it did. Only these strings outlive the call."""
+    stat = Path(path).stat()
+    key = (index_class, str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _SCANS:
+        index = index_class(path, None, document)
+        names = [name for name in index.index.entries if name not in index.unlabelled]
+        references = {}
+        for name, entry in index.index.entries.items():
+            found = list(mask_references(entry))
+            if found:
+                references[name] = found
+        while len(_SCANS) >= 16:
+            _SCANS.pop(next(iter(_SCANS)))
+        _SCANS[key] = (names, references)
+    return _SCANS[key]
 
 
 def export_mask_files(index_class, path, names, marker: bytes | None = None) -> list[str]:
     """The mask files that exist for these image names of an export, to declare as inputs
     of the mask jobs that read them; a missing or refused one is left to the mask job, which
-    names it as the image's problem. The export is read once per state of the file (the mask
-    rules of all its chunks ask in turn); ``marker``: bytes its first 64 KB must hold, a
+    names it as the image's problem. The export is read once per state of the file
+    (:func:`scan_export`); ``marker``: bytes its first 64 KB must hold, a
     cheap test that skips other formats' files of the same suffix without parsing them. A
     broken export declares nothing; its mask jobs name the problem."""
     path = Path(path)
@@ -268,8 +279,7 @@ def export_mask_files(index_class, path, names, marker: bytes | None = None) -> 
             with open(path, "rb") as head:
                 if marker not in head.read(65536):
                     return []
-        stat = path.stat()
-        by_name = _mask_references(index_class, str(path), (stat.st_mtime_ns, stat.st_size))
+        by_name = scan_export(index_class, path)[1]
     except (OSError, AnnotationError):
         return []
     bases = {base_name(name): name for name in by_name}

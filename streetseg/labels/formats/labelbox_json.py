@@ -41,6 +41,7 @@ from streetseg.labels.formats.labelbox_common import (
     check_bitmap_size,
     export_mask_files,
     image_name,
+    scan_export,
     xy_points,
 )
 from streetseg.labels.formats.labelbox_ndjson import AREALESS
@@ -230,8 +231,7 @@ def _ring_points(ring: str, text: str) -> list[tuple[str, str]]:
 
 def labelbox_json_image_names(path, document=None) -> list[str]:
     """The image names of the rows, leaving out images whose every row is skipped."""
-    index = LabelboxJsonIndex(path, set(), document)
-    return [name for name in index.index.entries if name not in index.unlabelled]
+    return scan_export(LabelboxJsonIndex, path, document)[0]
 
 
 DESCRIPTORS = (

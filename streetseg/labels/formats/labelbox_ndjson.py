@@ -43,6 +43,7 @@ from streetseg.labels.formats.labelbox_common import (
     check_bitmap_size,
     export_mask_files,
     image_name,
+    scan_export,
     xy_points,
 )
 from streetseg.labels.formats.registry import POLYGON, Format
@@ -194,8 +195,7 @@ def add_object(annotation: Annotation, item, name: str, where: str, masks: MaskF
 
 def labelbox_ndjson_image_names(path, document=None) -> list[str]:
     """The image names of the rows that hold a label (rows never labelled are no samples)."""
-    index = LabelboxNdjsonIndex(path, set())
-    return [name for name in index.index.entries if name not in index.unlabelled]
+    return scan_export(LabelboxNdjsonIndex, path, document)[0]
 
 
 def _first_row(peek) -> bool:

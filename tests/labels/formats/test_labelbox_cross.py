@@ -137,3 +137,38 @@ def test_directory_listing_finds_the_images_of_each_export(tmp_path):
     assert list(table.index) == ["a", "b", "d"]
     assert table.loc["b", "annotation"] == str(data / "export.ndjson")
     assert table.loc["d", "image"] == str(data / "d.png")
+
+
+@pytest.mark.parametrize("fmt", ["ndjson", "json"])
+def test_listing_and_companions_read_an_export_once(tmp_path, monkeypatch, fmt):
+    from streetseg.labels.formats import labelbox_common, labelbox_json, labelbox_ndjson
+    from streetseg.labels.formats.registry import companion_files
+
+    data = tmp_path / "data"
+    data.mkdir()
+    triangle = [("road", np.array([[0, 0], [4, 0], [4, 4]]))]
+    scenes = [(f"{name}.png", 4, 4, triangle) for name in ("a", "b")]
+    for name, *_ in scenes:
+        Image.fromarray(np.zeros((4, 4, 3), np.uint8)).save(data / name)
+    masks = {0: "m0.png"}
+    write_object_masks(data / "masks", scenes[0], masks)
+    if fmt == "ndjson":
+        export, index_class = data / "export.ndjson", labelbox_ndjson.LabelboxNdjsonIndex
+        rows = [ndjson_row(*scenes[0], masks=masks), ndjson_row(*scenes[1])]
+        export.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    else:
+        export, index_class = data / "export.json", labelbox_json.LabelboxJsonIndex
+        write_labelbox_json(export, [v1_row(*scenes[0], masks=masks), v1_row(*scenes[1])])
+    built = []
+    original = index_class.__init__
+    monkeypatch.setattr(
+        index_class, "__init__", lambda self, *a, **k: built.append(1) or original(self, *a, **k)
+    )
+    monkeypatch.setattr(labelbox_common, "_SCANS", {})
+    table = directory_samples(str(data), [])
+    declared = companion_files((export, name) for name, *_ in scenes)
+    assert list(table.index) == ["a", "b"] and declared == [str(data / "masks" / "m0.png")]
+    assert len(built) == 1  # one read for the listing and the companions
+    export.write_text(export.read_text() + ("\n" if fmt == "ndjson" else " "))
+    companion_files((export, name) for name, *_ in scenes)
+    assert len(built) == 2  # the file changed: read again
