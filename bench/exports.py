@@ -2,6 +2,8 @@
 files of the same scenes: time and peak memory.
 
 Usage: .venv/bin/python bench/exports.py [--size WxH] [--rounds R] [N ...]
+       .venv/bin/python bench/exports.py --one-job SCENES FORMAT OUT   (the first mask job
+       alone, in a fresh process, on the slices an earlier run left: its peak memory)
 (default: 1000 scenes of 320x240, one round; the best of R interleaved rounds is kept)
 
 The N demo scenes (bench/_common.py) are read from their VOC files and written again as one
@@ -103,14 +105,15 @@ def slice_child(scenes: Path, fmt: str) -> None:
     print(json.dumps([time.perf_counter() - started, imported, peak_mib()]))
 
 
-def child(scenes: Path, fmt: str, out: Path) -> None:
-    """Run the mask jobs of one format; print seconds, and resident MiB after imports and at
-    peak."""
+def child(scenes: Path, fmt: str, out: Path, first_only: bool = False) -> None:
+    """Run the mask jobs of one format (``first_only``: the first, as one mask job alone);
+    print seconds, and resident MiB after imports and at peak."""
     from streetseg.labels.masks import make_masks
 
     table, imported = classes(), peak_mib()
     started = time.perf_counter()
-    for name, chunk in chunks_of(scenes).items():
+    chunks = chunks_of(scenes)
+    for name, chunk in list(chunks.items())[: 1 if first_only else None]:
         sliced = slice_of(scenes, fmt, name) if fmt != "voc" else None
         make_masks(
             MaskChunk(
@@ -174,11 +177,12 @@ def main(sizes: list[int], width: int, height: int, rounds: int) -> None:
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    if arguments[:1] in (["--child"], ["--slice"]):
+    if arguments[:1] in (["--child"], ["--slice"], ["--one-job"]):
         scenes, fmt = Path(arguments[1]), arguments[2]
-        child(scenes, fmt, Path(arguments[3])) if arguments[0] == "--child" else slice_child(
-            scenes, fmt
-        )
+        if arguments[0] == "--slice":
+            slice_child(scenes, fmt)
+        else:
+            child(scenes, fmt, Path(arguments[3]), first_only=arguments[0] == "--one-job")
     else:
         options = {"--size": "320x240", "--rounds": "1"}
         while arguments[:1] and arguments[0] in options:
