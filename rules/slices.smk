@@ -46,7 +46,7 @@ for export in EXPORTS.values():
             "../envs/core.yaml"
         threads: 1
         resources:
-            # A loaded COCO document takes about 7 times its file's size; a CVAT export is
+            # A loaded COCO document takes about 7.6 times its file's size; a CVAT export is
             # read in batches of 10,000 images (docs/benchmarks.md, P9).
             **chunk_resources(
                 "slices", mem_mb=2000 + 8 * os.path.getsize(export.path) // 2**20, runtime=60
