@@ -5,10 +5,11 @@ The formats are those of the registry (streetseg.labels.formats.registry): polyg
 file's extension and content (and a CVAT mask from its folder).
 
 A mask job reads through one :class:`AnnotationReader`, which parses each multi-image export
-once and looks images up by name. Memory: a CVAT export is streamed and only the job's
-``<image>`` elements are kept; a COCO export is loaded whole once per job (Python's objects
-take several times the file's size, see P9 in docs/benchmarks.md), then all but the job's
-images' entries are released.
+once and looks images up by name; in the workflow a shared export reaches it as the job's
+slice (streetseg.labels.slicing), which the reader reads in the export's stead. Memory: a
+CVAT export is streamed and only the job's ``<image>`` elements are kept; a COCO export is
+loaded whole once per job (Python's objects take several times the file's size, see P9 in
+docs/benchmarks.md), then all but the job's images' entries are released.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 mask chunk (streetseg.labels.slices), so that a mask job reads its slice, never the export.
 
 Without it every mask job would parse the whole export for its own images: at 100,000 images
-that is 500 parses of a 930 MB CVAT file, and a 1 GB COCO export would need about 5.5 GB in
+that is 500 parses of a 880 MB CVAT file, and a 1 GB COCO export would need about 8 GB in
 every mask job (docs/benchmarks.md, P9). Now the export is parsed once per change and each
 mask job's memory follows its chunk.
 
