@@ -73,10 +73,8 @@ def find_exports(sample_files: dict, chunks: dict) -> dict[str, Export]:
             path = sample_files[sample]["annotation"]
             if path in shared:
                 by_path.setdefault(path, {}).setdefault(chunk, []).append(sample)
-    found = {
-        export_id(path): Export(export_id(path), path, by_chunk)
-        for path, by_chunk in by_path.items()
-    }
+    exports = [Export(export_id(path), path, by_chunk) for path, by_chunk in by_path.items()]
+    found = {export.id: export for export in exports}
     if len(found) != len(by_path):
         raise ValueError("two exports have the same id; rename one of them")
     return found
